@@ -1,0 +1,71 @@
+# Two commands matter: `make run` and `make test`. Both set everything up first.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PORT ?= 8000
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+MANAGE := $(PYTHON) manage.py
+# Development runs with DEBUG on; production sets its own environment (docker-compose.yml).
+export DEBUG ?= true
+
+.PHONY: help run test lint editor stop-db bench browser clean
+
+help:
+	@echo "make run      set up, load the seed data and serve http://127.0.0.1:$(PORT)"
+	@echo "make test     set up and run every check (ruff, Django checks, pytest, browser tests)"
+	@echo "make editor   create an editor account (asks for a name; generates a password)"
+	@echo "make bench    run the benchmarks in bench/"
+	@echo "make stop-db  stop the embedded PostgreSQL server"
+
+# The virtual environment is rebuilt when pyproject.toml changes. Python >= 3.12 is found
+# through .python-version (pyenv) or as python3.13 / python3.12 on the PATH.
+$(VENV)/.installed: pyproject.toml
+	@py=""; for candidate in python3 python3.14 python3.13 python3.12; do \
+	  if command -v $$candidate >/dev/null 2>&1 && \
+	     $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    py=$$candidate; break; fi; done; \
+	if [ -z "$$py" ]; then \
+	  echo "ERROR: Python 3.12 or newer is needed (Django 6). Found: $$(python3 --version 2>&1)." >&2; \
+	  echo "Install Python 3.12+ (or run 'pyenv install 3.12') and run make again." >&2; exit 1; fi; \
+	if [ -x $(PYTHON) ] && ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+	  rm -rf $(VENV); fi; \
+	[ -x $(PYTHON) ] || $$py -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25.1"
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --group test
+	@touch $@
+
+setup: $(VENV)/.installed
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_seed_data
+
+run: setup
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Debian's Chromium for the browser tests; installed only where we are root and have apt.
+# Elsewhere the browser tests skip loudly (and fail under CI=true).
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: $(VENV)/.installed browser lint
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+editor: setup
+	$(MANAGE) create_editor
+
+bench: setup
+	$(PYTHON) bench/run.py
+
+stop-db: $(VENV)/.installed
+	$(PYTHON) -c "from pathlib import Path; from armscontrol import embedded_db; embedded_db.stop(Path('var/postgres'))"
+
+clean: stop-db
+	rm -rf $(VENV) var staticfiles

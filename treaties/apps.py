@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TreatiesConfig(AppConfig):
+    name = "treaties"
+    verbose_name = "Arms-control record"

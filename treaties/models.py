@@ -1,0 +1,670 @@
+from django.conf import global_settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import Truncator, slugify
+from simple_history.models import HistoricalRecords
+
+from .dates import DatePrecision, format_date, format_iso, precision_condition
+
+# Languages an editor may record for a source or an original quotation: Django's own list of
+# language codes, so that a typo ("rus", "sp") is a form error rather than a silent bad value.
+LANGUAGE_CHOICES = sorted(global_settings.LANGUAGES, key=lambda item: item[1])
+LANGUAGE_CODES = [code for code, _ in LANGUAGE_CHOICES]
+
+wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q12345.")
+country_validator = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166 code, e.g. RU or US.")
+
+
+def in_choices(field: str, choices) -> Q:
+    return Q(**{f"{field}__in": choices.values})
+
+
+def check(name: str, condition: Q) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "draft"
+    PUBLISHED = "published", "published"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Everything for editors (who see drafts with a banner), published rows for the public."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+
+# Actors ------------------------------------------------------------------------------
+
+
+class ActorKind(models.TextChoices):
+    PERSON = "person", "person"
+    STATE = "state", "state"
+    GOVERNMENT_BODY = "government_body", "government body"
+    ORGANISATION = "organisation", "organisation"
+    MEDIA = "media", "media outlet"
+
+
+class ActorQuerySet(models.QuerySet):
+    def states(self):
+        return self.filter(kind=ActorKind.STATE)
+
+    def people(self):
+        return self.filter(kind=ActorKind.PERSON)
+
+    def with_display_relations(self):
+        return self.prefetch_related("aliases", "roles__organisation")
+
+
+class Actor(models.Model):
+    kind = models.CharField(max_length=20, choices=ActorKind)
+    name = models.CharField(max_length=200, help_text="The usual English spelling.")
+    slug = models.SlugField(max_length=200, unique=True)
+    country = models.CharField(
+        max_length=2, blank=True, validators=[country_validator], help_text="ISO 3166 code."
+    )
+    description = models.TextField(blank=True)
+    wikidata_id = models.CharField(
+        "Wikidata id", max_length=20, blank=True, validators=[wikidata_validator]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActorQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            check("actor_kind_valid", in_choices("kind", ActorKind)),
+            check("actor_country_iso", Q(country="") | Q(country__regex=r"^[A-Z]{2}$")),
+            check("actor_wikidata_id", Q(wikidata_id="") | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("treaties:actor_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_person(self):
+        return self.kind == ActorKind.PERSON
+
+    def role_on(self, date):
+        """The role the actor held on date (the most recently begun one), from prefetched roles."""
+        held = [role for role in self.roles.all() if role.held_on(date)]
+        return max(held, key=lambda role: role.start_date or date, default=None)
+
+
+class ActorAlias(models.Model):
+    """Another spelling of an actor's name: a transliteration, a native script, a short form."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    language = models.CharField(max_length=10, blank=True, choices=LANGUAGE_CHOICES)
+    note = models.CharField(max_length=200, blank=True, help_text="e.g. Spanish transliteration")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint("actor", "name", name="alias_unique_per_actor"),
+            check("alias_language_valid", Q(language="") | Q(language__in=LANGUAGE_CODES)),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.Model):
+    """A position held over time, so that a statement can say what its speaker was on the day."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="roles")
+    title = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    start_date = models.DateField(null=True, blank=True)
+    start_precision = models.CharField(
+        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    end_date = models.DateField(null=True, blank=True, help_text="Empty while the role is held.")
+    end_precision = models.CharField(max_length=5, choices=DatePrecision, default=DatePrecision.DAY)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["actor", F("start_date").asc(nulls_first=True)]
+        constraints = [
+            check(
+                "role_dates_in_order",
+                Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+            ),
+            check("role_start_precision_valid", in_choices("start_precision", DatePrecision)),
+            check("role_end_precision_valid", in_choices("end_precision", DatePrecision)),
+            check(
+                "role_start_matches_precision", precision_condition("start_date", "start_precision")
+            ),
+            check("role_end_matches_precision", precision_condition("end_date", "end_precision")),
+        ]
+
+    def __str__(self):
+        return f"{self.title}, {self.organisation}" if self.organisation else self.title
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "A role cannot end before it begins."})
+
+    def held_on(self, date):
+        return (self.start_date is None or self.start_date <= date) and (
+            self.end_date is None or date <= self.end_date
+        )
+
+    @property
+    def period(self):
+        start = format_date(self.start_date, self.start_precision)
+        end = format_date(self.end_date, self.end_precision)
+        if start and end:
+            return f"{start} – {end}"
+        if start:
+            return f"since {start}"
+        return f"until {end}" if end else ""
+
+
+# Treaties ----------------------------------------------------------------------------
+
+
+class TreatyKind(models.TextChoices):
+    BILATERAL = "bilateral", "bilateral"
+    MULTILATERAL = "multilateral", "multilateral"
+
+
+class TreatyStatus(models.TextChoices):
+    IN_FORCE = "in_force", "in force"
+    SUSPENDED = "suspended", "suspended"
+    EXPIRED = "expired", "expired"
+    WITHDRAWN = "withdrawn", "withdrawn"
+    TERMINATED = "terminated", "terminated"
+    NOT_IN_FORCE = "not_in_force", "not in force"
+
+
+class TreatyQuerySet(models.QuerySet):
+    def with_display_relations(self):
+        return self.prefetch_related("limits", "treatyparty_set__state")
+
+
+class Treaty(models.Model):
+    name = models.CharField(max_length=300, help_text="The full official name.")
+    short_name = models.CharField(max_length=100, help_text="As researchers call it: New START.")
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=12, choices=TreatyKind)
+    status = models.CharField(max_length=12, choices=TreatyStatus)
+    status_note = models.CharField(
+        max_length=300, blank=True, help_text="e.g. Russia suspended its participation in 2023."
+    )
+    summary = models.TextField(blank=True)
+    signed_on = models.DateField(null=True, blank=True)
+    signed_at = models.CharField("place of signature", max_length=100, blank=True)
+    in_force_on = models.DateField("entered into force", null=True, blank=True)
+    suspended_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(
+        "expired or ended",
+        null=True,
+        blank=True,
+        help_text="Expiry, or the date the last withdrawal or termination took effect.",
+    )
+    expires_on = models.DateField(
+        "due to expire", null=True, blank=True, help_text="For a treaty still in force."
+    )
+    parties = models.ManyToManyField(
+        Actor, through="TreatyParty", related_name="treaties_party_to", blank=True
+    )
+    official_text_url = models.URLField("official text", max_length=500, blank=True)
+    wikidata_id = models.CharField(
+        "Wikidata id", max_length=20, blank=True, validators=[wikidata_validator]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TreatyQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [F("signed_on").asc(nulls_last=True), "short_name"]
+        verbose_name_plural = "treaties"
+        constraints = [
+            check("treaty_kind_valid", in_choices("kind", TreatyKind)),
+            check("treaty_status_valid", in_choices("status", TreatyStatus)),
+            check(
+                "treaty_in_force_after_signing",
+                Q(signed_on__isnull=True)
+                | Q(in_force_on__isnull=True)
+                | Q(in_force_on__gte=F("signed_on")),
+            ),
+            check(
+                "treaty_ended_after_signing",
+                Q(signed_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gte=F("signed_on")),
+            ),
+            check(
+                "treaty_ended_after_in_force",
+                Q(in_force_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gte=F("in_force_on")),
+            ),
+            check(
+                "treaty_suspended_after_in_force",
+                Q(in_force_on__isnull=True)
+                | Q(suspended_on__isnull=True)
+                | Q(suspended_on__gte=F("in_force_on")),
+            ),
+            check(
+                "treaty_wikidata_id", Q(wikidata_id="") | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$")
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+    def get_absolute_url(self):
+        return reverse("treaties:treaty_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        order = [
+            ("signed_on", "in_force_on", "It cannot enter into force before it is signed."),
+            ("signed_on", "ended_on", "It cannot end before it is signed."),
+            ("in_force_on", "ended_on", "It cannot end before it enters into force."),
+            ("in_force_on", "suspended_on", "It cannot be suspended before it is in force."),
+        ]
+        errors = {}
+        for earlier, later, message in order:
+            first, second = getattr(self, earlier), getattr(self, later)
+            if first and second and second < first:
+                errors.setdefault(later, message)
+        if errors:
+            raise ValidationError(errors)
+
+
+class TreatyParty(models.Model):
+    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE)
+    state = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, limit_choices_to={"kind": ActorKind.STATE}
+    )
+    withdrew_on = models.DateField(
+        null=True, blank=True, help_text="When its withdrawal took effect."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["state__name"]
+        verbose_name_plural = "parties"
+        constraints = [models.UniqueConstraint("treaty", "state", name="party_unique_per_treaty")]
+
+    def __str__(self):
+        return f"{self.state} – {self.treaty}"
+
+
+class TreatyLimit(models.Model):
+    """A key limit as data: "deployed strategic warheads: 1,550 warheads"."""
+
+    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="limits")
+    subject = models.CharField(max_length=200, help_text="What is limited.")
+    number = models.PositiveIntegerField(null=True, blank=True)
+    unit = models.CharField(max_length=100, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["treaty", "position", "id"]
+
+    def __str__(self):
+        number = f"{self.number:,}" if self.number is not None else ""
+        return f"{self.subject}: {number} {self.unit}".strip()
+
+
+# Topics and sources --------------------------------------------------------------------
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Source(models.Model):
+    title = models.CharField(max_length=500)
+    outlet = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="sources_published"
+    )
+    author = models.CharField(max_length=200, blank=True)
+    url = models.URLField("URL", max_length=1000, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=10, blank=True, choices=LANGUAGE_CHOICES)
+    archive_url = models.URLField("archived copy", max_length=1000, blank=True)
+    accessed_on = models.DateField("date accessed", null=True, blank=True)
+    notes = models.TextField(
+        blank=True, help_text="e.g. English translation of a Spanish-language report."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [F("published_on").desc(nulls_last=True), "title"]
+        constraints = [
+            check("source_language_valid", Q(language="") | Q(language__in=LANGUAGE_CODES)),
+            check(
+                "source_accessed_after_published",
+                Q(accessed_on__isnull=True)
+                | Q(published_on__isnull=True)
+                | Q(accessed_on__gte=F("published_on")),
+            ),
+        ]
+
+    def __str__(self):
+        return Truncator(self.title).chars(80)
+
+    def clean(self):
+        if self.published_on and self.accessed_on and self.accessed_on < self.published_on:
+            raise ValidationError(
+                {"accessed_on": "A source cannot be read before it was published."}
+            )
+
+
+# Statements and events ---------------------------------------------------------------
+
+
+class StatementKind(models.TextChoices):
+    DIRECT_QUOTE = "quote", "direct quote"
+    PARAPHRASE = "paraphrase", "paraphrase"
+    WRITTEN = "written", "written statement"
+
+
+class Setting(models.TextChoices):
+    INTERVIEW = "interview", "interview"
+    PRESS_CONFERENCE = "press_conference", "press conference"
+    BRIEFING = "briefing", "briefing"
+    SPEECH = "speech", "speech or address"
+    OFFICIAL_STATEMENT = "official_statement", "official statement"
+    SOCIAL_MEDIA = "social_media", "social media"
+    OTHER = "other", "other"
+
+
+class StatementQuerySet(PublishableQuerySet):
+    def by_actor(self, actor):
+        return self.filter(speaker=actor)
+
+    def about_treaty(self, treaty):
+        return self.filter(treaties=treaty)
+
+    def chronological(self):
+        return self.order_by("date", "id")
+
+    def with_display_relations(self):
+        return self.select_related("speaker", "source__outlet").prefetch_related(
+            "treaties", "speaker__roles__organisation"
+        )
+
+
+class Statement(models.Model):
+    speaker = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="statements"
+    )
+    text = models.TextField("words as published")
+    original_text = models.TextField("original-language words", blank=True)
+    original_language = models.CharField(max_length=10, blank=True, choices=LANGUAGE_CHOICES)
+    kind = models.CharField(
+        max_length=10, choices=StatementKind, default=StatementKind.DIRECT_QUOTE
+    )
+    date = models.DateField(help_text="For a vaguer date, the first day of its month or year.")
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    date_approximate = models.BooleanField(default=False, help_text="Shown as 'c.'")
+    setting = models.CharField(max_length=20, choices=Setting, blank=True)
+    setting_detail = models.CharField(
+        "where and how",
+        max_length=300,
+        blank=True,
+        help_text="e.g. interview with Vladimir Solovyov on Rossiya-1",
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="statements"
+    )
+    source_locator = models.CharField(
+        "where in the source", max_length=200, blank=True, help_text="e.g. paragraph 1"
+    )
+    treaties = models.ManyToManyField(Treaty, blank=True, related_name="statements")
+    mentions = models.ManyToManyField(
+        Actor, blank=True, related_name="mentioned_in", verbose_name="actors mentioned"
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="statements")
+    editor_note = models.TextField(
+        blank=True, help_text="A clarification, or a known error in the source."
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    slug = models.SlugField(
+        max_length=80, blank=True, help_text="Decoration in the permalink; the id is what counts."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StatementQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[treaties, mentions, topics])
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [
+            # An actor's statements, newest first (actor page, previous/next links).
+            models.Index(fields=["speaker", "date"], name="statement_speaker_date"),
+            # Latest published statements (home page, timeline).
+            models.Index(fields=["status", "date"], name="statement_status_date"),
+        ]
+        constraints = [
+            check("statement_kind_valid", in_choices("kind", StatementKind)),
+            check("statement_status_valid", in_choices("status", Status)),
+            check("statement_setting_valid", Q(setting="") | in_choices("setting", Setting)),
+            check("statement_precision_valid", in_choices("date_precision", DatePrecision)),
+            check(
+                "statement_date_matches_precision", precision_condition("date", "date_precision")
+            ),
+            check(
+                "statement_language_valid",
+                Q(original_language="") | Q(original_language__in=LANGUAGE_CODES),
+            ),
+            check(
+                "statement_published_has_source_and_speaker",
+                Q(status=Status.DRAFT) | Q(source__isnull=False, speaker__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker or 'Unknown speaker'}: “{Truncator(self.text).words(12)}”"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(Truncator(self.text).words(8, truncate=""))[:80].strip("-")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "treaties:statement_detail", kwargs={"pk": self.pk, "slug": self.slug or "-"}
+        )
+
+    def clean(self):
+        errors = {}
+        if self.status == Status.PUBLISHED:
+            if self.speaker_id is None:
+                errors["speaker"] = "A published statement needs a speaker."
+            if self.source_id is None:
+                errors["source"] = "A published statement needs a source."
+        if self.original_text and not self.original_language:
+            errors["original_language"] = "Say which language the original words are in."
+        errors.update(date_precision_errors(self.date, self.date_precision, "date"))
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    @property
+    def display_date(self):
+        return format_date(self.date, self.date_precision, self.date_approximate)
+
+    @property
+    def iso_date(self):
+        return format_iso(self.date, self.date_precision)
+
+    @property
+    def speaker_role(self):
+        """What the speaker was on the day (uses prefetched roles)."""
+        return self.speaker.role_on(self.date) if self.speaker else None
+
+
+class EventKind(models.TextChoices):
+    SIGNING = "signing", "signing"
+    ENTRY_INTO_FORCE = "entry_into_force", "entry into force"
+    EXTENSION = "extension", "extension"
+    SUSPENSION = "suspension", "suspension"
+    WITHDRAWAL = "withdrawal", "withdrawal"
+    EXPIRY = "expiry", "expiry"
+    MEETING = "meeting", "meeting"
+    TALKS = "talks", "talks"
+    INSPECTION = "inspection", "inspection"
+    REPORT = "report", "report"
+    EXERCISE = "exercise", "military exercise"
+    MILITARY_ACTION = "military_action", "military action"
+    ORDER = "order", "order or decree"
+    OTHER = "other", "other"
+
+
+class EventQuerySet(PublishableQuerySet):
+    def about_treaty(self, treaty):
+        return self.filter(treaties=treaty)
+
+    def involving(self, actor):
+        return self.filter(actors=actor)
+
+    def with_display_relations(self):
+        return self.select_related("source__outlet").prefetch_related("treaties", "actors")
+
+
+class Event(models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=EventKind)
+    date = models.DateField(help_text="For a vaguer date, the first day of its month or year.")
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    date_approximate = models.BooleanField(default=False)
+    end_date = models.DateField(null=True, blank=True, help_text="Where the event spans days.")
+    end_precision = models.CharField(max_length=5, choices=DatePrecision, default=DatePrecision.DAY)
+    location = models.CharField(max_length=200, blank=True)
+    treaties = models.ManyToManyField(Treaty, blank=True, related_name="events")
+    actors = models.ManyToManyField(Actor, blank=True, related_name="events")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text="The source this event was entered from.",
+    )
+    source_locator = models.CharField("where in the source", max_length=200, blank=True)
+    other_sources = models.ManyToManyField(Source, blank=True, related_name="corroborated_events")
+    editor_note = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[treaties, actors, other_sources])
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [
+            # Published events in date order (timeline, treaty pages).
+            models.Index(fields=["status", "date"], name="event_status_date"),
+        ]
+        constraints = [
+            check("event_kind_valid", in_choices("kind", EventKind)),
+            check("event_status_valid", in_choices("status", Status)),
+            check("event_precision_valid", in_choices("date_precision", DatePrecision)),
+            check("event_end_precision_valid", in_choices("end_precision", DatePrecision)),
+            check("event_date_matches_precision", precision_condition("date", "date_precision")),
+            check("event_end_matches_precision", precision_condition("end_date", "end_precision")),
+            check("event_dates_in_order", Q(end_date__isnull=True) | Q(end_date__gte=F("date"))),
+            check("event_published_has_source", Q(status=Status.DRAFT) | Q(source__isnull=False)),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("treaties:event_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.date and self.end_date and self.end_date < self.date:
+            errors["end_date"] = "An event cannot end before it begins."
+        if self.status == Status.PUBLISHED and self.source_id is None:
+            errors["source"] = "A published event needs a source."
+        errors.update(date_precision_errors(self.date, self.date_precision, "date"))
+        errors.update(date_precision_errors(self.end_date, self.end_precision, "end_date"))
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    @property
+    def display_date(self):
+        start = format_date(self.date, self.date_precision, self.date_approximate)
+        if self.end_date and self.end_date != self.date:
+            return f"{start} – {format_date(self.end_date, self.end_precision)}"
+        return start
+
+    @property
+    def iso_date(self):
+        return format_iso(self.date, self.date_precision)
+
+
+def date_precision_errors(date, precision, field):
+    """Form errors for a date that claims more precision than it has (mid-October as the 13th)."""
+    if date is None:
+        return {}
+    if precision == DatePrecision.YEAR and (date.month, date.day) != (1, 1):
+        return {field: "For a year-precise date, enter 1 January of that year."}
+    if precision not in (DatePrecision.DAY, DatePrecision.YEAR) and date.day != 1:
+        return {field: "For a month-precise date, enter the first day of that month."}
+    return {}

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from .views import lists, pages, search
+
+app_name = "treaties"
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("treaties/<slug:slug>/", pages.treaty_detail, name="treaty_detail"),
+    path("actors/<slug:slug>/", pages.actor_detail, name="actor_detail"),
+    path("events/<slug:slug>/", pages.event_detail, name="event_detail"),
+    # A quote's permalink: the id is what counts, the slug is decoration.
+    path("q/<int:pk>/", pages.statement_detail, name="statement_short"),
+    path("q/<int:pk>/<str:slug>/", pages.statement_detail, name="statement_detail"),
+    path("timeline/", lists.timeline, name="timeline"),
+    path("who-said-what/", lists.who_said_what, name="who_said_what"),
+    path("search/", search.search, name="search"),
+]
