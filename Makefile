@@ -9,7 +9,7 @@ MANAGE := $(PYTHON) manage.py
 # Development runs with DEBUG on; production sets its own environment (docker-compose.yml).
 export DEBUG ?= true
 
-.PHONY: help run test lint editor stop-db bench browser clean
+.PHONY: help setup run test lint editor stop-db bench browser clean
 
 help:
 	@echo "make run      set up, load the seed data and serve http://127.0.0.1:$(PORT)"
@@ -62,7 +62,7 @@ editor: setup
 	$(MANAGE) create_editor
 
 bench: setup
-	$(PYTHON) bench/run.py
+	@for script in bench/*.py; do echo "== $$script"; $(PYTHON) $$script || exit 1; done
 
 stop-db: $(VENV)/.installed
 	$(PYTHON) -c "from pathlib import Path; from armscontrol import embedded_db; embedded_db.stop(Path('var/postgres'))"

