@@ -182,3 +182,36 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+# Admin forms ------------------------------------------------------------------------------
+
+
+def admin_form_data(response) -> dict:
+    """The POST data an admin change (or history) page would send back untouched.
+
+    Covers the main form and every inline formset's stored rows (extra blank rows left out),
+    so a test changes only what it means to change.
+    """
+    context = response.context
+    data = _form_values(context["adminform"].form)
+    for inline in context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        rows = formset.initial_forms
+        data[f"{formset.prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{formset.prefix}-INITIAL_FORMS"] = str(len(rows))
+        for form in rows:
+            data.update(_form_values(form))
+    return data
+
+
+def _form_values(form) -> dict:
+    values = {}
+    for bound in form:
+        value = bound.value()
+        if value is None or value is False:
+            continue
+        if value is True:
+            value = "on"
+        values[bound.html_name] = [str(v) for v in value] if isinstance(value, list) else value
+    return values

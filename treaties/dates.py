@@ -75,3 +75,18 @@ def precision_condition(date_field: str, precision_field: str) -> models.Q:
             }
         )
     )
+
+
+def period_bounds(date: datetime.date, precision: str) -> tuple[datetime.date, datetime.date]:
+    """The first and last day a date at this precision can mean.
+
+    Early, mid- and late month are stored as the 1st, so they span the whole month here: a
+    window drawn around "mid-October" must not pretend to know which days it covers.
+    """
+    if precision == DatePrecision.DAY:
+        return date, date
+    if precision == DatePrecision.YEAR:
+        return datetime.date(date.year, 1, 1), datetime.date(date.year, 12, 31)
+    first = date.replace(day=1)
+    next_month = (first + datetime.timedelta(days=32)).replace(day=1)
+    return first, next_month - datetime.timedelta(days=1)

@@ -1,4 +1,8 @@
+from datetime import timedelta
+
 from django.conf import global_settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -7,7 +11,8 @@ from django.urls import reverse
 from django.utils.text import Truncator, slugify
 from simple_history.models import HistoricalRecords
 
-from .dates import DatePrecision, format_date, format_iso, precision_condition
+from .dates import DatePrecision, format_date, format_iso, period_bounds, precision_condition
+from .fulltext import document, folded
 
 # Languages an editor may record for a source or an original quotation: Django's own list of
 # language codes, so that a typo ("rus", "sp") is a form error rather than a silent bad value.
@@ -24,6 +29,16 @@ def in_choices(field: str, choices) -> Q:
 
 def check(name: str, condition: Q) -> models.CheckConstraint:
     return models.CheckConstraint(condition=condition, name=name)
+
+
+def context_condition(record, days) -> Q:
+    """Same source as record, or dated within days of it (a vague date counts as its whole
+    period, an event as its whole span)."""
+    start, end = period_bounds(record.date, record.date_precision)
+    if getattr(record, "end_date", None):
+        end = max(end, period_bounds(record.end_date, record.end_precision)[1])
+    window = Q(date__range=(start - timedelta(days=days), end + timedelta(days=days)))
+    return window | Q(source_id=record.source_id) if record.source_id else window
 
 
 class Status(models.TextChoices):
@@ -83,6 +98,10 @@ class Actor(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # Search: fuzzy, accent-insensitive name matching (trigram similarity).
+            GinIndex(OpClass(folded("name"), name="gin_trgm_ops"), name="actor_name_trgm"),
+        ]
         constraints = [
             check("actor_kind_valid", in_choices("kind", ActorKind)),
             check("actor_country_iso", Q(country="") | Q(country__regex=r"^[A-Z]{2}$")),
@@ -118,6 +137,10 @@ class ActorAlias(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "aliases"
+        indexes = [
+            # Search: "Zajarova" or "Захарова" finds the actor through its other spellings.
+            GinIndex(OpClass(folded("name"), name="gin_trgm_ops"), name="alias_name_trgm"),
+        ]
         constraints = [
             models.UniqueConstraint("actor", "name", name="alias_unique_per_actor"),
             check("alias_language_valid", Q(language="") | Q(language__in=LANGUAGE_CODES)),
@@ -202,8 +225,17 @@ class TreatyStatus(models.TextChoices):
 
 
 class TreatyQuerySet(models.QuerySet):
+    def spoken_about_by(self, actor):
+        """Treaties the actor's published statements concern (the actor page's filter)."""
+        return self.filter(
+            pk__in=Statement.objects.published().by_actor(actor).values("treaties")
+        ).order_by("short_name")
+
     def with_display_relations(self):
-        return self.prefetch_related("limits", "treatyparty_set__state")
+        return self.prefetch_related(
+            "limits",
+            models.Prefetch("treatyparty_set", TreatyParty.objects.select_related("state")),
+        )
 
 
 class Treaty(models.Model):
@@ -236,15 +268,21 @@ class Treaty(models.Model):
     wikidata_id = models.CharField(
         "Wikidata id", max_length=20, blank=True, validators=[wikidata_validator]
     )
+    search_vector = models.GeneratedField(
+        expression=document(("short_name", "A"), ("name", "A"), ("summary", "C")),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TreatyQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = [F("signed_on").asc(nulls_last=True), "short_name"]
         verbose_name_plural = "treaties"
+        indexes = [GinIndex(fields=["search_vector"], name="treaty_search")]  # search page
         constraints = [
             check("treaty_kind_valid", in_choices("kind", TreatyKind)),
             check("treaty_status_valid", in_choices("status", TreatyStatus)),
@@ -370,13 +408,19 @@ class Source(models.Model):
     notes = models.TextField(
         blank=True, help_text="e.g. English translation of a Spanish-language report."
     )
+    search_vector = models.GeneratedField(
+        expression=document(("title", "A"), ("author", "B")),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = [F("published_on").desc(nulls_last=True), "title"]
+        indexes = [GinIndex(fields=["search_vector"], name="source_search")]  # search page
         constraints = [
             check("source_language_valid", Q(language="") | Q(language__in=LANGUAGE_CODES)),
             check(
@@ -398,6 +442,28 @@ class Source(models.Model):
 
 
 # Statements and events ---------------------------------------------------------------
+
+
+class EnteredFromSource(models.Model):
+    """A statement or event, typed in from a source; often on that source's admin page.
+
+    A row entered inline while its source is being added has the unsaved source assigned
+    and no source id yet; it counts as having a source, both in clean() and in the form's
+    validation of the "published needs a source" constraint. The database checks again on
+    save, when the id is there.
+    """
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_source(self):
+        return self.source_id is not None or self.source is not None
+
+    def validate_constraints(self, exclude=None):
+        if self.source_id is None and self.has_source:
+            exclude = {*(exclude or ()), "source"}
+        super().validate_constraints(exclude=exclude)
 
 
 class StatementKind(models.TextChoices):
@@ -426,13 +492,35 @@ class StatementQuerySet(PublishableQuerySet):
     def chronological(self):
         return self.order_by("date", "id")
 
+    def mentioning(self, actor):
+        return self.filter(mentions=actor)
+
+    def in_year(self, year):
+        return self.filter(date__year=year)
+
+    def in_context_of(self, record, days=3):
+        """Others from the same source or the same days (the record's date ± days, its vague
+        dates taken as their whole period): the "in context" list of a permalink."""
+        others = self.exclude(pk=record.pk) if isinstance(record, Statement) else self
+        return others.filter(context_condition(record, days))
+
+    def earlier_than(self, statement):
+        """Before statement in the (date, id) order, nearest first."""
+        before = Q(date__lt=statement.date) | Q(date=statement.date, pk__lt=statement.pk)
+        return self.filter(before).order_by("-date", "-pk")
+
+    def later_than(self, statement):
+        """After statement in the (date, id) order, nearest first."""
+        after = Q(date__gt=statement.date) | Q(date=statement.date, pk__gt=statement.pk)
+        return self.filter(after).order_by("date", "pk")
+
     def with_display_relations(self):
         return self.select_related("speaker", "source__outlet").prefetch_related(
             "treaties", "speaker__roles__organisation"
         )
 
 
-class Statement(models.Model):
+class Statement(EnteredFromSource, models.Model):
     speaker = models.ForeignKey(
         Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="statements"
     )
@@ -472,11 +560,22 @@ class Statement(models.Model):
     slug = models.SlugField(
         max_length=80, blank=True, help_text="Decoration in the permalink; the id is what counts."
     )
+    # The statement's own words. Its speaker's names and aliases are matched at query time
+    # (treaties/search.py), so renaming an actor or adding an alias needs no re-indexing.
+    search_vector = models.GeneratedField(
+        expression=document(
+            ("text", "A"), ("original_text", "B"), ("setting_detail", "C"), ("editor_note", "D")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = StatementQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[treaties, mentions, topics])
+    history = HistoricalRecords(
+        m2m_fields=[treaties, mentions, topics], excluded_fields=["search_vector"]
+    )
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -485,6 +584,8 @@ class Statement(models.Model):
             models.Index(fields=["speaker", "date"], name="statement_speaker_date"),
             # Latest published statements (home page, timeline).
             models.Index(fields=["status", "date"], name="statement_status_date"),
+            # Search page: full text over the words, original words, setting and note.
+            GinIndex(fields=["search_vector"], name="statement_search"),
         ]
         constraints = [
             check("statement_kind_valid", in_choices("kind", StatementKind)),
@@ -522,7 +623,7 @@ class Statement(models.Model):
         if self.status == Status.PUBLISHED:
             if self.speaker_id is None:
                 errors["speaker"] = "A published statement needs a speaker."
-            if self.source_id is None:
+            if not self.has_source:
                 errors["source"] = "A published statement needs a source."
         if self.original_text and not self.original_language:
             errors["original_language"] = "Say which language the original words are in."
@@ -572,11 +673,19 @@ class EventQuerySet(PublishableQuerySet):
     def involving(self, actor):
         return self.filter(actors=actor)
 
+    def chronological(self):
+        return self.order_by("date", "id")
+
+    def in_context_of(self, record, days=3):
+        """Others from the same source or the same days: see StatementQuerySet.in_context_of."""
+        others = self.exclude(pk=record.pk) if isinstance(record, Event) else self
+        return others.filter(context_condition(record, days))
+
     def with_display_relations(self):
         return self.select_related("source__outlet").prefetch_related("treaties", "actors")
 
 
-class Event(models.Model):
+class Event(EnteredFromSource, models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True)
@@ -603,17 +712,26 @@ class Event(models.Model):
     other_sources = models.ManyToManyField(Source, blank=True, related_name="corroborated_events")
     editor_note = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    search_vector = models.GeneratedField(
+        expression=document(("title", "A"), ("description", "B"), ("location", "C")),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[treaties, actors, other_sources])
+    history = HistoricalRecords(
+        m2m_fields=[treaties, actors, other_sources], excluded_fields=["search_vector"]
+    )
 
     class Meta:
         ordering = ["-date", "-id"]
         indexes = [
             # Published events in date order (timeline, treaty pages).
             models.Index(fields=["status", "date"], name="event_status_date"),
+            # Search page: full text over the title, description and place.
+            GinIndex(fields=["search_vector"], name="event_search"),
         ]
         constraints = [
             check("event_kind_valid", in_choices("kind", EventKind)),
@@ -636,7 +754,7 @@ class Event(models.Model):
         errors = {}
         if self.date and self.end_date and self.end_date < self.date:
             errors["end_date"] = "An event cannot end before it begins."
-        if self.status == Status.PUBLISHED and self.source_id is None:
+        if self.status == Status.PUBLISHED and not self.has_source:
             errors["source"] = "A published event needs a source."
         errors.update(date_precision_errors(self.date, self.date_precision, "date"))
         errors.update(date_precision_errors(self.end_date, self.end_precision, "end_date"))

@@ -1,0 +1,171 @@
+"""The GET filters of the list pages (timeline, who said what, search), parsed and validated
+with Django forms so that bad input becomes a message on the page, never a 500.
+
+Each form is bound to request.GET. A value that does not validate is reported and left out;
+the other filters still apply (see `FilterForm.filters`).
+"""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import Exists, OuterRef, Q
+from django.utils.text import Truncator
+
+from .models import Actor, Event, Statement, Topic, Treaty
+from .search import MAX_QUERY_LENGTH
+
+# Bigger page numbers are refused before they reach the database: "page=99999999999999999999"
+# would otherwise overflow PostgreSQL's OFFSET.
+MAX_PAGE = 100_000
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """A record picked by its slug in the URL, with a message that names what was not found."""
+
+    def __init__(self, queryset, *, noun, **kwargs):
+        super().__init__(queryset, to_field_name="slug", required=False, **kwargs)
+        self.error_messages["invalid_choice"] = f"There is no {noun} “%(value)s”."
+
+    def to_python(self, value):
+        # A slug is short: anything longer is refused without a query, and named shortly.
+        if value and len(value) > 200:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], params={"value": Truncator(value).chars(40)}
+            )
+        return super().to_python(value)
+
+
+class FilterForm(forms.Form):
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGE,
+        error_messages={"invalid": "The page must be a whole number, such as 2."},
+    )
+
+    def filters(self) -> dict:
+        """The valid values, invalid or empty ones left out (call after is_valid())."""
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
+
+    @property
+    def problems(self) -> list[str]:
+        """Every error as one sentence, for the message at the top of the list."""
+        labels = {name: field.label or name for name, field in self.fields.items()}
+        messages = []
+        for name, errors in self.errors.items():
+            for error in errors:
+                if name == NON_FIELD_ERRORS:
+                    messages.append(error)
+                else:
+                    messages.append(f"{labels[name]}: {error}")
+        return messages
+
+
+def _has_public_record():
+    """Actors who said something published or took part in a published event."""
+    return Q(
+        Exists(Statement.objects.published().filter(speaker=OuterRef("pk")))
+        | Exists(Event.objects.published().filter(actors=OuterRef("pk")))
+    )
+
+
+class TimelineKind(forms.ChoiceField):
+    CHOICES = [("", "Events and statements"), ("statements", "Statements"), ("events", "Events")]
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=self.CHOICES,
+            required=False,
+            label="Show",
+            error_messages={"invalid_choice": "Show “%(value)s” is not a choice here."},
+            **kwargs,
+        )
+
+
+class TimelineFilterForm(FilterForm):
+    treaty = SlugChoiceField(
+        Treaty.objects.order_by("short_name").only("slug", "short_name"),
+        noun="treaty",
+        label="Treaty",
+        empty_label="All treaties",
+    )
+    actor = SlugChoiceField(
+        Actor.objects.filter(_has_public_record()).order_by("name").only("slug", "name"),
+        noun="actor",
+        label="Actor",
+        empty_label="Anyone",
+    )
+    kind = TimelineKind()
+    order = forms.ChoiceField(
+        choices=[("", "Newest first"), ("oldest", "Oldest first")],
+        required=False,
+        label="Order",
+        error_messages={"invalid_choice": "The order is newest or oldest first."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so these two cannot be declared in the class body.
+        date_errors = {"invalid": "Enter a real date, such as 2022-11-08."}
+        self.fields["from"] = forms.DateField(
+            required=False, label="From", error_messages=date_errors
+        )
+        self.fields["to"] = forms.DateField(required=False, label="To", error_messages=date_errors)
+        # Date pickers, and the order of the fields as they appear in the form.
+        for name in ("from", "to"):
+            self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        self.order_fields(["treaty", "actor", "kind", "from", "to", "order", "page"])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and end < start:
+            cleaned.pop("to")
+            raise forms.ValidationError(
+                "The end date is before the start date; showing everything from the start date."
+            )
+        return cleaned
+
+
+class WhoSaidWhatFilterForm(FilterForm):
+    treaty = SlugChoiceField(
+        Treaty.objects.order_by("short_name").only("slug", "short_name"),
+        noun="treaty",
+        label="Treaty",
+        empty_label="Any treaty",
+    )
+    topic = SlugChoiceField(
+        Topic.objects.order_by("name").only("slug", "name"),
+        noun="topic",
+        label="Topic",
+        empty_label="Any topic",
+    )
+
+
+SEARCH_KINDS = [
+    ("", "Everything"),
+    ("statements", "Statements"),
+    ("actors", "Actors"),
+    ("treaties", "Treaties"),
+    ("events", "Events"),
+    ("sources", "Sources"),
+]
+
+
+class SearchForm(FilterForm):
+    q = forms.CharField(
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        label="Search the record",
+        error_messages={
+            "max_length": (
+                f"A search is limited to {MAX_QUERY_LENGTH} characters "
+                "(this one has %(show_value)d). Try a few distinctive words."
+            )
+        },
+    )
+    kind = forms.ChoiceField(
+        choices=SEARCH_KINDS,
+        required=False,
+        label="Show",
+        error_messages={"invalid_choice": "Show “%(value)s” is not a choice here."},
+    )

@@ -1,0 +1,204 @@
+"""Geometry for the home page's picture of treaty lifespans.
+
+Each treaty is a lane of horizontal bars on one shared year axis: signed (waiting to enter
+into force), in force, suspended, and, for a treaty still in force with a fixed end, the time
+left until it is due to expire. Everything is computed here in SVG user units so the template
+only places rectangles and text, and the tests can check the numbers.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass, field
+
+from .dates import DatePrecision, format_date
+
+WIDTH = 760
+PAD_X = 12
+LANE_HEIGHT = 58
+LABEL_OFFSET = 20  # baseline of a lane's label, from the top of the lane
+BAR_OFFSET = 30  # top of a lane's bars, from the top of the lane
+BAR_HEIGHT = 16
+AXIS_HEIGHT = 34
+TOP = 8
+MAX_TICKS = 10
+TICK_STEPS = (1, 2, 5, 10, 20, 25, 50)
+
+PHASE_WORDS = {
+    "signed": "Signed, not yet in force",
+    "in_force": "In force",
+    "suspended": "Suspended",
+    "scheduled": "Due to run until",
+}
+
+
+@dataclass(frozen=True)
+class Bar:
+    phase: str  # signed, in_force, suspended or scheduled: also the CSS class suffix
+    start: datetime.date
+    end: datetime.date
+    x: float
+    width: float
+    y: float
+    height: float
+    open_ended: bool = False  # still running today: the bar stops at the "today" line
+
+    @property
+    def description(self):
+        start = format_date(self.start, DatePrecision.DAY)
+        if self.phase == "scheduled":
+            return f"Due to expire on {format_date(self.end, DatePrecision.DAY)}"
+        if self.open_ended:
+            return f"{PHASE_WORDS[self.phase]} since {start}"
+        return f"{PHASE_WORDS[self.phase]}: {start} – {format_date(self.end, DatePrecision.DAY)}"
+
+
+@dataclass(frozen=True)
+class Lane:
+    treaty: object
+    y: float
+    label_y: float
+    bars: list[Bar]
+    end_x: float | None  # where a treaty that has ended stops, for the end cap
+    end_date: datetime.date | None
+
+    @property
+    def bar_y(self):
+        return self.y + BAR_OFFSET
+
+    @property
+    def cap_y(self):
+        return self.y + BAR_OFFSET - 4
+
+    @property
+    def cap_height(self):
+        return BAR_HEIGHT + 8
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    year: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: float
+    plot_left: float
+    plot_right: float
+    axis_y: float
+    today: datetime.date
+    today_x: float
+    ticks: list[Tick]
+    lanes: list[Lane] = field(default_factory=list)
+
+    @property
+    def grid_top(self):
+        return TOP
+
+    @property
+    def first_year(self):
+        return self.ticks[0].year
+
+    @property
+    def last_year(self):
+        return self.ticks[-1].year
+
+    @property
+    def today_label_x(self):
+        # Keep the "today" label inside the picture when today is near the right edge.
+        return min(self.today_x, self.plot_right - 20)
+
+
+def _tick_step(first_year: int, last_year: int) -> int:
+    span = max(last_year - first_year, 1)
+    return next((step for step in TICK_STEPS if span / step <= MAX_TICKS), TICK_STEPS[-1])
+
+
+def _phases(treaty, today):
+    """(phase, start, end, open_ended) for each stretch of the treaty's life."""
+    start = treaty.signed_on
+    end = treaty.ended_on
+    stop = end or today
+    marks = [("signed", start)]
+    if treaty.in_force_on:
+        marks.append(("in_force", treaty.in_force_on))
+    if treaty.suspended_on:
+        marks.append(("suspended", treaty.suspended_on))
+    phases = []
+    for (phase, begins), following in zip(marks, [*marks[1:], (None, None)], strict=True):
+        finishes = following[1] or stop
+        if begins > stop:
+            break
+        if finishes <= begins and following[1] is not None:
+            continue  # signed and in force on the same day: no "signed" stretch to draw
+        phases.append((phase, begins, min(finishes, stop), following[1] is None and end is None))
+    if end is None and treaty.expires_on and treaty.expires_on > today:
+        phases.append(("scheduled", today, treaty.expires_on, False))
+    return phases
+
+
+def treaty_lifespans(treaties, *, today: datetime.date) -> Chart | None:
+    """The chart for these treaties (those with a signing date), or None if there is none."""
+    placed = [treaty for treaty in treaties if treaty.signed_on]
+    if not placed:
+        return None
+    latest = max(
+        [today]
+        + [t.ended_on for t in placed if t.ended_on]
+        + [t.expires_on for t in placed if t.expires_on]
+    )
+    earliest = min(t.signed_on for t in placed)
+    step = _tick_step(earliest.year, latest.year + 1)
+    first_year = earliest.year // step * step
+    last_year = math.ceil((latest.year + 1) / step) * step
+    axis_start = datetime.date(first_year, 1, 1)
+    axis_days = (datetime.date(last_year, 1, 1) - axis_start).days
+    plot_left, plot_right = PAD_X, WIDTH - PAD_X
+
+    def x_of(date):
+        return round(plot_left + (date - axis_start).days / axis_days * (plot_right - plot_left), 1)
+
+    lanes = []
+    for index, treaty in enumerate(placed):
+        top = TOP + index * LANE_HEIGHT
+        bars = [
+            Bar(
+                phase=phase,
+                start=begins,
+                end=finishes,
+                x=x_of(begins),
+                # A phase of a few days still shows as a sliver.
+                width=max(round(x_of(finishes) - x_of(begins), 1), 1.5),
+                y=top + BAR_OFFSET,
+                height=BAR_HEIGHT,
+                open_ended=open_ended,
+            )
+            for phase, begins, finishes, open_ended in _phases(treaty, today)
+        ]
+        lanes.append(
+            Lane(
+                treaty=treaty,
+                y=top,
+                label_y=top + LABEL_OFFSET,
+                bars=bars,
+                end_x=x_of(treaty.ended_on) if treaty.ended_on else None,
+                end_date=treaty.ended_on,
+            )
+        )
+    axis_y = TOP + len(placed) * LANE_HEIGHT + 4
+    ticks = [
+        Tick(x=x_of(datetime.date(year, 1, 1)), year=year)
+        for year in range(first_year, last_year + 1, step)
+    ]
+    return Chart(
+        width=WIDTH,
+        height=axis_y + AXIS_HEIGHT,
+        plot_left=plot_left,
+        plot_right=plot_right,
+        axis_y=axis_y,
+        today=today,
+        today_x=x_of(today),
+        ticks=ticks,
+        lanes=lanes,
+    )

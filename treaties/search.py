@@ -1,0 +1,293 @@
+"""Search: ranked full text over statements, events, treaties and sources, and fuzzy,
+accent-insensitive matching of actor names and every alias.
+
+How a query matches. It is split into words (at most MAX_WORDS), each matched as a prefix, so
+that results appear while a word is still being typed and "contact" finds "contacts" (the
+`armscontrol` configuration does not stem). Every word must match a record somewhere:
+
+- a statement, in its own words (the stored, GIN-indexed search vector), or in its speaker's
+  name or any alias (trigram word similarity on accent-folded names, so "Zajarova",
+  "Zajárova", "Zakharova" and "Захарова" all reach Maria Zakharova), or in the name of a
+  treaty it concerns. So "zakharova specific contacts" finds her quote: "zakharova" matches
+  the speaker, the other two words the quote.
+- an event, likewise in its own text, the actors involved or its treaties;
+- a source, in its title or author, or its outlet's names;
+- a treaty, in its names or summary.
+An actor is listed when any word is close to one of its names.
+
+Speakers are matched at query time instead of copying their names into each statement's
+vector: the vectors stay plain generated columns, and an alias added or an actor renamed is
+found at once with nothing to keep in sync.
+"""
+
+import functools
+import operator
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramWordSimilarity,
+)
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .fulltext import CONFIG, folded
+from .models import Actor, ActorAlias, Event, Source, Statement, Treaty
+
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 8
+# A word: letters and digits in any script. Underscores and punctuation separate words, so
+# nothing in a word has a meaning in tsquery syntax.
+WORD = re.compile(r"[^\W_]+")
+
+# ts_headline marks matches with these private-use characters; the text is HTML-escaped
+# first and only then are they turned into <mark> tags (see highlighted()).
+START, STOP = "\ue000", "\ue001"
+
+
+def words(query: str) -> list[str]:
+    """The distinct words of a query, in order, at most MAX_WORDS of them."""
+    found = dict.fromkeys(word.lower() for word in WORD.findall(query))
+    return list(found)[:MAX_WORDS]
+
+
+def prefix_query(word: str, weights: str = "") -> SearchQuery:
+    # Safe as a raw tsquery: a word holds letters and digits only (see WORD).
+    return SearchQuery(f"{word}:*{weights}", search_type="raw", config=CONFIG)
+
+
+def any_word_query(terms: list[str]) -> SearchQuery:
+    """Matches a document holding any of the words: used for ranking and highlighting."""
+    return functools.reduce(operator.or_, (prefix_query(word) for word in terms))
+
+
+def all_words_query(terms: list[str]) -> SearchQuery:
+    return functools.reduce(operator.and_, (prefix_query(word) for word in terms))
+
+
+# Building blocks: what one word can match -----------------------------------------------
+
+
+def actors_named(word: str):
+    """Ids of actors with a name or alias close to word (a GIN trigram index serves each)."""
+    target = folded(Value(word))
+    aliases = (
+        ActorAlias.objects.alias(folded_name=folded("name"))
+        .filter(folded_name__trigram_word_similar=target)
+        .values("actor_id")
+    )
+    return (
+        Actor.objects.alias(folded_name=folded("name"))
+        .filter(Q(folded_name__trigram_word_similar=target) | Q(pk__in=aliases))
+        .values("pk")
+    )
+
+
+def treaties_named(word: str):
+    # Only the names (weight A), not the summary: a statement about New START should not
+    # match every word of the treaty's summary.
+    return Treaty.objects.filter(search_vector=prefix_query(word, "A")).values("pk")
+
+
+def _every_word(terms: list[str], matches) -> Q:
+    return functools.reduce(operator.and_, (matches(word) for word in terms))
+
+
+def _statement_word(word: str) -> Q:
+    about = Statement.treaties.through.objects.filter(treaty__in=treaties_named(word))
+    return (
+        Q(search_vector=prefix_query(word))
+        | Q(speaker__in=actors_named(word))
+        | Q(pk__in=about.values("statement_id"))
+    )
+
+
+def _event_word(word: str) -> Q:
+    involving = Event.actors.through.objects.filter(actor__in=actors_named(word))
+    about = Event.treaties.through.objects.filter(treaty__in=treaties_named(word))
+    return (
+        Q(search_vector=prefix_query(word))
+        | Q(pk__in=involving.values("event_id"))
+        | Q(pk__in=about.values("event_id"))
+    )
+
+
+def _source_word(word: str) -> Q:
+    return Q(search_vector=prefix_query(word)) | Q(outlet__in=actors_named(word))
+
+
+def _headline(field: str, terms: list[str], **options) -> SearchHeadline:
+    return SearchHeadline(
+        field, any_word_query(terms), config=CONFIG, start_sel=START, stop_sel=STOP, **options
+    )
+
+
+# The result sets, ranked ------------------------------------------------------------------
+
+
+def statements(terms: list[str]):
+    """Published statements matching every word, best first, with a highlighted excerpt."""
+    return (
+        Statement.objects.published()
+        .filter(_every_word(terms, _statement_word))
+        .annotate(
+            rank=SearchRank(F("search_vector"), any_word_query(terms)),
+            headline=_headline("text", terms, max_words=45, min_words=20, short_word=2),
+        )
+        .with_display_relations()
+        .defer("search_vector", "source__search_vector")
+        .order_by("-rank", "-date", "-id")
+    )
+
+
+def events(terms: list[str]):
+    return (
+        Event.objects.published()
+        .filter(_every_word(terms, _event_word))
+        .annotate(
+            rank=SearchRank(F("search_vector"), any_word_query(terms)),
+            title_headline=_headline("title", terms, highlight_all=True),
+            headline=_headline("description", terms, max_words=35, min_words=15),
+        )
+        .prefetch_related("treaties")
+        .defer("search_vector")
+        .order_by("-rank", "-date", "-id")
+    )
+
+
+def treaties(terms: list[str]):
+    return (
+        Treaty.objects.filter(search_vector=all_words_query(terms))
+        .annotate(
+            rank=SearchRank(F("search_vector"), any_word_query(terms)),
+            headline=_headline("summary", terms, max_words=35, min_words=15),
+        )
+        .defer("search_vector")
+        .order_by("-rank", "short_name")
+    )
+
+
+def sources(terms: list[str]):
+    """Sources behind published records (a draft's source is not public yet)."""
+    public = Q(
+        Exists(Statement.objects.published().filter(source=OuterRef("pk")))
+        | Exists(Event.objects.published().filter(source=OuterRef("pk")))
+    )
+    return (
+        Source.objects.filter(public, _every_word(terms, _source_word))
+        .annotate(
+            rank=SearchRank(F("search_vector"), any_word_query(terms)),
+            title_headline=_headline("title", terms, highlight_all=True),
+        )
+        .select_related("outlet")
+        .defer("search_vector")
+        .order_by("-rank", F("published_on").desc(nulls_last=True), "title")
+    )
+
+
+def actors(terms: list[str]):
+    """Actors with a name or alias close to any word, closest first."""
+    query = folded(Value(" ".join(terms)))
+    best_alias = (
+        ActorAlias.objects.filter(actor=OuterRef("pk"))
+        .annotate(similarity=TrigramWordSimilarity(query, folded("name")))
+        .order_by("-similarity")
+        .values("similarity")[:1]
+    )
+    named = functools.reduce(operator.or_, (Q(pk__in=actors_named(word)) for word in terms))
+    return (
+        Actor.objects.filter(named)
+        .annotate(
+            similarity=Greatest(
+                TrigramWordSimilarity(query, folded("name")),
+                Coalesce(Subquery(best_alias), Value(0.0), output_field=FloatField()),
+            )
+        )
+        .prefetch_related("aliases")
+        .order_by("-similarity", "name")
+    )
+
+
+@dataclass(frozen=True)
+class Group:
+    """One kind of result on the search page."""
+
+    key: str
+    label: str
+    queryset: object
+    overview_size: int  # how many are shown on the "all kinds" page
+
+
+def groups(terms: list[str]) -> list[Group]:
+    return [
+        Group("statements", "Statements", statements(terms), 8),
+        Group("actors", "Actors", actors(terms), 4),
+        Group("treaties", "Treaties", treaties(terms), 3),
+        Group("events", "Events", events(terms), 5),
+        Group("sources", "Sources", sources(terms), 4),
+    ]
+
+
+
+# Highlighting -------------------------------------------------------------------------------
+
+
+def highlighted(headline: str, full_text: str = "") -> str:
+    """A ts_headline result as safe HTML: escaped first, then the markers become <mark>.
+
+    Nothing an editor typed (or a searcher) can become markup: only the two private-use
+    marker characters, inserted by the database, are turned into tags. With full_text, an
+    ellipsis says where the excerpt was cut.
+    """
+    if not headline:
+        return ""
+    plain = headline.replace(START, "").replace(STOP, "")
+    html = escape(headline).replace(START, "<mark>").replace(STOP, "</mark>")
+    if full_text:
+        text = full_text.strip()
+        if plain.strip() and not text.startswith(plain.strip()[:20]):
+            html = "… " + html
+        if plain.strip() and not text.endswith(plain.strip()[-20:]):
+            html += " …"
+    return mark_safe(html)  # noqa: S308 -- escaped above; only <mark> tags added
+
+
+def _fold(character: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", character)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def mark_words(text: str, terms: list[str]) -> str:
+    """Short text (a name) as safe HTML with words beginning with a search word in <mark>.
+
+    Accent- and case-insensitive like the search itself: "zajarova" marks "Zajárova".
+    """
+    folded_chars = [_fold(c) for c in text]
+    spans = []
+    for start in range(len(text)):
+        at_word_start = start == 0 or not text[start - 1].isalnum()
+        if not at_word_start or not text[start].isalnum():
+            continue
+        for word in terms:
+            end, matched = start, ""
+            while end < len(text) and len(matched) < len(word):
+                matched += folded_chars[end]
+                end += 1
+            if matched.startswith(word):
+                spans.append((start, end))
+                break
+    html, cursor = [], 0
+    for start, end in spans:
+        if start < cursor:
+            continue
+        html.append(escape(text[cursor:start]))
+        html.append(f"<mark>{escape(text[start:end])}</mark>")
+        cursor = end
+    html.append(escape(text[cursor:]))
+    return mark_safe("".join(html))  # noqa: S308 -- every piece escaped

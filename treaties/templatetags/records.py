@@ -1,0 +1,46 @@
+"""Template helpers for the public pages."""
+
+import json
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# The characters that could end a <script> element or open a comment inside one, escaped as
+# JSON allows, so a quote containing "</script>" stays data (the same set json_script escapes).
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def role_on_day(statement):
+    """The speaker's role on the statement's day, when the speaker's roles were prefetched.
+
+    A list that forgot the prefetch shows no role rather than running a query per row.
+    """
+    speaker = statement.speaker
+    if speaker is None or "roles" not in getattr(speaker, "_prefetched_objects_cache", {}):
+        return None
+    return statement.speaker_role
+
+
+@register.simple_tag(takes_context=True)
+def json_ld(context, data):
+    """A <script type="application/ld+json"> with the response's CSP nonce.
+
+    json_script cannot do this: it always writes type="application/json".
+    """
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_JSON_SCRIPT_ESCAPES)
+    nonce = context.get("csp_nonce")
+    if nonce:
+        return format_html(
+            '<script type="application/ld+json" nonce="{}">{}</script>', nonce, mark_safe(payload)
+        )
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+@register.filter
+def thousands(number):
+    """1550 -> "1,550": a limit reads as the treaty text writes it."""
+    return f"{number:,}" if isinstance(number, int) else number
