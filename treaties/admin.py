@@ -185,6 +185,9 @@ class TopicAdmin(HistoryAdmin):
     list_select_related = []
     prepopulated_fields = {"slug": ["name"]}
 
+    # Counting groups the rows, and Django drops Meta.ordering from grouped queries.
+    ordering = Topic._meta.ordering
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(statement_count=Count("statements"))
 
@@ -331,7 +334,9 @@ class StatementInline(admin.StackedInline):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("speaker")
+        # The row headings name the speaker; the many-to-many fields' initial values.
+        queryset = super().get_queryset(request).select_related("speaker")
+        return queryset.prefetch_related("treaties", "mentions", "topics")
 
 
 class EventInline(admin.StackedInline):
@@ -376,6 +381,8 @@ class SourceAdmin(HistoryAdmin):
         (None, {"fields": ["url", "archive_url", "accessed_on", "notes"]}),
     ]
     inlines = [StatementInline, EventInline]
+    # Counting groups the rows, and Django drops Meta.ordering from grouped queries.
+    ordering = Source._meta.ordering
 
     def get_queryset(self, request):
         return (

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from .dates import DatePrecision, format_date
 
 WIDTH = 760
-PAD_X = 12
+PAD_X = 24  # room for the first and last year labels, centred on their ticks
 LANE_HEIGHT = 58
 LABEL_OFFSET = 20  # baseline of a lane's label, from the top of the lane
 BAR_OFFSET = 30  # top of a lane's bars, from the top of the lane
 BAR_HEIGHT = 16
 AXIS_HEIGHT = 34
-TOP = 8
+TOP = 26  # room for the "today" label above the lanes
 MAX_TICKS = 10
 TICK_STEPS = (1, 2, 5, 10, 20, 25, 50)
 
@@ -105,14 +105,22 @@ class Chart:
         return self.ticks[-1].year
 
     @property
-    def today_label_x(self):
-        # Keep the "today" label inside the picture when today is near the right edge.
-        return min(self.today_x, self.plot_right - 20)
+    def today_label_y(self):
+        return TOP - 10
+
+    @property
+    def phases(self):
+        """The phases drawn, so the key lists only what the picture shows."""
+        return {bar.phase for lane in self.lanes for bar in lane.bars}
+
+    @property
+    def has_ends(self):
+        return any(lane.end_x is not None for lane in self.lanes)
 
 
-def _tick_step(first_year: int, last_year: int) -> int:
+def _tick_step(first_year: int, last_year: int, max_ticks: int) -> int:
     span = max(last_year - first_year, 1)
-    return next((step for step in TICK_STEPS if span / step <= MAX_TICKS), TICK_STEPS[-1])
+    return next((step for step in TICK_STEPS if span / step <= max_ticks), TICK_STEPS[-1])
 
 
 def _phases(treaty, today):
@@ -138,8 +146,14 @@ def _phases(treaty, today):
     return phases
 
 
-def treaty_lifespans(treaties, *, today: datetime.date) -> Chart | None:
-    """The chart for these treaties (those with a signing date), or None if there is none."""
+def treaty_lifespans(
+    treaties, *, today: datetime.date, width: int = WIDTH, max_ticks: int = MAX_TICKS
+) -> Chart | None:
+    """The chart for these treaties (those with a signing date), or None if there is none.
+
+    A narrower width (for phones) keeps the text the same size in user units, so it is drawn
+    larger on a small screen; fewer ticks keep the year labels apart.
+    """
     placed = [treaty for treaty in treaties if treaty.signed_on]
     if not placed:
         return None
@@ -149,12 +163,12 @@ def treaty_lifespans(treaties, *, today: datetime.date) -> Chart | None:
         + [t.expires_on for t in placed if t.expires_on]
     )
     earliest = min(t.signed_on for t in placed)
-    step = _tick_step(earliest.year, latest.year + 1)
+    step = _tick_step(earliest.year, latest.year + 1, max_ticks)
     first_year = earliest.year // step * step
     last_year = math.ceil((latest.year + 1) / step) * step
     axis_start = datetime.date(first_year, 1, 1)
     axis_days = (datetime.date(last_year, 1, 1) - axis_start).days
-    plot_left, plot_right = PAD_X, WIDTH - PAD_X
+    plot_left, plot_right = PAD_X, width - PAD_X
 
     def x_of(date):
         return round(plot_left + (date - axis_start).days / axis_days * (plot_right - plot_left), 1)
@@ -192,7 +206,7 @@ def treaty_lifespans(treaties, *, today: datetime.date) -> Chart | None:
         for year in range(first_year, last_year + 1, step)
     ]
     return Chart(
-        width=WIDTH,
+        width=width,
         height=axis_y + AXIS_HEIGHT,
         plot_left=plot_left,
         plot_right=plot_right,

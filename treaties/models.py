@@ -31,14 +31,34 @@ def check(name: str, condition: Q) -> models.CheckConstraint:
     return models.CheckConstraint(condition=condition, name=name)
 
 
-def context_condition(record, days) -> Q:
-    """Same source as record, or dated within days of it (a vague date counts as its whole
-    period, an event as its whole span)."""
+def in_context(queryset, record, days):
+    """Rows from the same source as record or dated within days of it (a vague date counts as
+    its whole period, an event as its whole span), the same days first, then the nearest.
+
+    Each row is annotated with same_days (in the window or only from the same source) and
+    days_away (how far its date is from the record's).
+    """
     start, end = period_bounds(record.date, record.date_precision)
     if getattr(record, "end_date", None):
         end = max(end, period_bounds(record.end_date, record.end_precision)[1])
     window = Q(date__range=(start - timedelta(days=days), end + timedelta(days=days)))
-    return window | Q(source_id=record.source_id) if record.source_id else window
+    found = window | Q(source_id=record.source_id) if record.source_id else window
+    # In PostgreSQL, date - date is a whole number of days.
+    days_away = models.Func(
+        F("date"),
+        models.Value(record.date),
+        template="ABS(%(expressions)s)",
+        arg_joiner=" - ",
+        output_field=models.IntegerField(),
+    )
+    return (
+        queryset.filter(found)
+        .annotate(
+            same_days=models.ExpressionWrapper(window, output_field=models.BooleanField()),
+            days_away=days_away,
+        )
+        .order_by("-same_days", "days_away", "date", "pk")
+    )
 
 
 class Status(models.TextChoices):
@@ -499,10 +519,10 @@ class StatementQuerySet(PublishableQuerySet):
         return self.filter(date__year=year)
 
     def in_context_of(self, record, days=3):
-        """Others from the same source or the same days (the record's date ± days, its vague
-        dates taken as their whole period): the "in context" list of a permalink."""
+        """Others from the same source or the same days, the same days first (see in_context):
+        the "in context" list of a permalink."""
         others = self.exclude(pk=record.pk) if isinstance(record, Statement) else self
-        return others.filter(context_condition(record, days))
+        return in_context(others, record, days)
 
     def earlier_than(self, statement):
         """Before statement in the (date, id) order, nearest first."""
@@ -679,7 +699,7 @@ class EventQuerySet(PublishableQuerySet):
     def in_context_of(self, record, days=3):
         """Others from the same source or the same days: see StatementQuerySet.in_context_of."""
         others = self.exclude(pk=record.pk) if isinstance(record, Event) else self
-        return others.filter(context_condition(record, days))
+        return in_context(others, record, days)
 
     def with_display_relations(self):
         return self.select_related("source__outlet").prefetch_related("treaties", "actors")

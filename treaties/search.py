@@ -13,7 +13,8 @@ that results appear while a word is still being typed and "contact" finds "conta
 - an event, likewise in its own text, the actors involved or its treaties;
 - a source, in its title or author, or its outlet's names;
 - a treaty, in its names or summary.
-An actor is listed when any word is close to one of its names.
+An actor is listed when every word is close to one of its names or aliases ("maria
+zakharova"); a word that is close to no one's name ("specific") leaves the actors out.
 
 Speakers are matched at query time instead of copying their names into each statement's
 vector: the vectors stay plain generated columns, and an alias added or an actor renamed is
@@ -32,8 +33,9 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramWordSimilarity,
 )
-from django.db.models import Exists, F, FloatField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest, Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -49,6 +51,8 @@ WORD = re.compile(r"[^\W_]+")
 # ts_headline marks matches with these private-use characters; the text is HTML-escaped
 # first and only then are they turned into <mark> tags (see highlighted()).
 START, STOP = "\ue000", "\ue001"
+# Quotes up to this many characters are shown whole in the results.
+QUOTE_SHOWN_WHOLE = 700
 
 
 def words(query: str) -> list[str]:
@@ -74,19 +78,24 @@ def all_words_query(terms: list[str]) -> SearchQuery:
 # Building blocks: what one word can match -----------------------------------------------
 
 
-def actors_named(word: str):
-    """Ids of actors with a name or alias close to word (a GIN trigram index serves each)."""
+def named(field: str, word: str) -> Q:
+    """field (an actor foreign key) is an actor with a name or an alias close to word.
+
+    Two subqueries, names and aliases, each served by its GIN trigram index (one subquery
+    with an OR between them would read every actor).
+    """
     target = folded(Value(word))
-    aliases = (
+    by_name = (
+        Actor.objects.alias(folded_name=folded("name"))
+        .filter(folded_name__trigram_word_similar=target)
+        .values("pk")
+    )
+    by_alias = (
         ActorAlias.objects.alias(folded_name=folded("name"))
         .filter(folded_name__trigram_word_similar=target)
         .values("actor_id")
     )
-    return (
-        Actor.objects.alias(folded_name=folded("name"))
-        .filter(Q(folded_name__trigram_word_similar=target) | Q(pk__in=aliases))
-        .values("pk")
-    )
+    return Q(**{f"{field}__in": by_name}) | Q(**{f"{field}__in": by_alias})
 
 
 def treaties_named(word: str):
@@ -103,13 +112,13 @@ def _statement_word(word: str) -> Q:
     about = Statement.treaties.through.objects.filter(treaty__in=treaties_named(word))
     return (
         Q(search_vector=prefix_query(word))
-        | Q(speaker__in=actors_named(word))
+        | named("speaker", word)
         | Q(pk__in=about.values("statement_id"))
     )
 
 
 def _event_word(word: str) -> Q:
-    involving = Event.actors.through.objects.filter(actor__in=actors_named(word))
+    involving = Event.actors.through.objects.filter(named("actor", word))
     about = Event.treaties.through.objects.filter(treaty__in=treaties_named(word))
     return (
         Q(search_vector=prefix_query(word))
@@ -119,7 +128,7 @@ def _event_word(word: str) -> Q:
 
 
 def _source_word(word: str) -> Q:
-    return Q(search_vector=prefix_query(word)) | Q(outlet__in=actors_named(word))
+    return Q(search_vector=prefix_query(word)) | named("outlet", word)
 
 
 def _headline(field: str, terms: list[str], **options) -> SearchHeadline:
@@ -138,7 +147,14 @@ def statements(terms: list[str]):
         .filter(_every_word(terms, _statement_word))
         .annotate(
             rank=SearchRank(F("search_vector"), any_word_query(terms)),
-            headline=_headline("text", terms, max_words=45, min_words=20, short_word=2),
+            # A quote of a few sentences is shown whole; a long one as its best passage.
+            headline=Case(
+                When(
+                    LessThanOrEqual(Length("text"), QUOTE_SHOWN_WHOLE),
+                    then=_headline("text", terms, highlight_all=True),
+                ),
+                default=_headline("text", terms, max_words=50, min_words=25, short_word=2),
+            ),
         )
         .with_display_relations()
         .defer("search_vector", "source__search_vector")
@@ -192,7 +208,7 @@ def sources(terms: list[str]):
 
 
 def actors(terms: list[str]):
-    """Actors with a name or alias close to any word, closest first."""
+    """Actors with a name or alias close to every word, closest first."""
     query = folded(Value(" ".join(terms)))
     best_alias = (
         ActorAlias.objects.filter(actor=OuterRef("pk"))
@@ -200,9 +216,9 @@ def actors(terms: list[str]):
         .order_by("-similarity")
         .values("similarity")[:1]
     )
-    named = functools.reduce(operator.or_, (Q(pk__in=actors_named(word)) for word in terms))
+    every_word = _every_word(terms, lambda word: named("pk", word))
     return (
-        Actor.objects.filter(named)
+        Actor.objects.filter(every_word)
         .annotate(
             similarity=Greatest(
                 TrigramWordSimilarity(query, folded("name")),
@@ -234,7 +250,6 @@ def groups(terms: list[str]) -> list[Group]:
     ]
 
 
-
 # Highlighting -------------------------------------------------------------------------------
 
 
@@ -255,7 +270,7 @@ def highlighted(headline: str, full_text: str = "") -> str:
             html = "… " + html
         if plain.strip() and not text.endswith(plain.strip()[-20:]):
             html += " …"
-    return mark_safe(html)  # noqa: S308 -- escaped above; only <mark> tags added
+    return mark_safe(html)  # escaped above; only <mark> tags added
 
 
 def _fold(character: str) -> str:
@@ -269,6 +284,7 @@ def mark_words(text: str, terms: list[str]) -> str:
     Accent- and case-insensitive like the search itself: "zajarova" marks "Zajárova".
     """
     folded_chars = [_fold(c) for c in text]
+    terms = ["".join(_fold(c) for c in word) for word in terms]
     spans = []
     for start in range(len(text)):
         at_word_start = start == 0 or not text[start - 1].isalnum()
@@ -290,4 +306,4 @@ def mark_words(text: str, terms: list[str]) -> str:
         html.append(f"<mark>{escape(text[start:end])}</mark>")
         cursor = end
     html.append(escape(text[cursor:]))
-    return mark_safe("".join(html))  # noqa: S308 -- every piece escaped
+    return mark_safe("".join(html))  # every piece escaped

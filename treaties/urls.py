@@ -13,6 +13,7 @@ urlpatterns = [
     path("q/<int:pk>/", pages.statement_detail, name="statement_short"),
     path("q/<int:pk>/<str:slug>/", pages.statement_detail, name="statement_detail"),
     path("timeline/", lists.timeline, name="timeline"),
+    path("timeline/export.csv", lists.timeline_export, name="timeline_export"),
     path("who-said-what/", lists.who_said_what, name="who_said_what"),
     path("search/", search.search, name="search"),
 ]

@@ -33,7 +33,7 @@ def json_ld(context, data):
     """
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_JSON_SCRIPT_ESCAPES)
     nonce = context.get("csp_nonce")
-    if nonce:
+    if nonce is not None:  # a LazyNonce is falsy until first used, so test for None
         return format_html(
             '<script type="application/ld+json" nonce="{}">{}</script>', nonce, mark_safe(payload)
         )

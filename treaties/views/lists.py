@@ -7,8 +7,8 @@ targets. Bad filter values are reported on the page and left out; the rest still
 import csv
 import datetime
 
-from django.db.models import Model, OuterRef, StringAgg, Subquery, Value
-from django.db.models.functions import Concat, Coalesce
+from django.db.models import Case, Model, OuterRef, StringAgg, Subquery, Value, When
+from django.db.models.functions import Coalesce, Concat
 from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -37,23 +37,36 @@ def query_string(filters: dict, **changes) -> str:
     return query.urlencode()
 
 
-def render_list(request, template, context, *, partials, invalid=False, clean_url=None):
+def render_list(request, template, context, *, partials, invalid=False, clean_url=""):
     """The page, or for htmx the partial named after the element it targets.
+
+    partials: the inline partials htmx may ask for by target id; the first one ("results",
+    the whole list) is the default, and the only one whose URL goes into the history, as
+    clean_url: the filtered view's tidy URL, without the form's empty fields. A partial
+    rendered for htmx gets `fragment` in its context: "results" then opens with a <title>
+    (htmx takes it from the top of a response) so the tab and history name the view.
 
     Invalid filters answer 400 with the page and its message. An htmx request gets 200
     even so: htmx 2 does not swap a 4xx response, and the message must replace the list.
     """
     fragment = request.htmx and not request.htmx.history_restore_request
+    target = partials[0]
+    if fragment and request.htmx.target in partials:
+        target = request.htmx.target
     if fragment:
-        target = request.htmx.target if request.htmx.target in partials else partials[0]
         template = f"{template}#{target}"
+        context = {**context, "fragment": True}
     status = 400 if invalid and not fragment else 200
     response = render(request, template, context, status=status)
-    if fragment and clean_url is not None:
-        # The browser's history gets the tidy URL of the filtered view (no empty fields).
+    if fragment and target == partials[0] and clean_url:
         push_url(response, clean_url)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
+
+
+def _url(name, query):
+    url = reverse(name)
+    return f"{url}?{query}" if query else url
 
 
 def _problems(form, result, noun):
@@ -66,6 +79,20 @@ def _problems(form, result, noun):
     return problems
 
 
+def _timeline_title(filters):
+    subjects = [str(filters[name]) for name in ("treaty", "actor") if name in filters]
+    return f"Timeline: {', '.join(subjects)}" if subjects else "Timeline"
+
+
+def _who_said_what_title(filters):
+    title = "Who said what"
+    if treaty := filters.get("treaty"):
+        title += f" about {treaty}"
+    if topic := filters.get("topic"):
+        title += f" on {topic}"
+    return title
+
+
 @require_GET
 def timeline(request):
     form = TimelineFilterForm(request.GET)
@@ -74,16 +101,17 @@ def timeline(request):
     result = timeline_page(filters)
     filters.pop("page", None)
     base_query = query_string(filters)
-    url = reverse("treaties:timeline")
+    page_number = result.page.number if result.page.number > 1 else None
     context = {
+        "page_title": _timeline_title(filters),
         "form": form,
         "filters": filters,
         "result": result,
         "page_obj": result.page,
         "problems": _problems(form, result, "this timeline"),
         "base_query": base_query,
-        "export_url": f"{reverse('treaties:timeline_export')}?{base_query}".rstrip("?"),
-        "clear_url": url,
+        "export_url": _url("treaties:timeline_export", base_query),
+        "clear_url": reverse("treaties:timeline"),
     }
     return render_list(
         request,
@@ -91,9 +119,7 @@ def timeline(request):
         context,
         partials=["results", "more"],
         invalid=bool(form.errors),
-        clean_url=f"{url}?{query_string(filters, page=request.GET.get('page') and result.page.number if request.htmx and request.htmx.target != 'more' else None)}".rstrip(
-            "?"
-        ),
+        clean_url=_url("treaties:timeline", query_string(filters, page=page_number)),
     )
 
 
@@ -104,17 +130,18 @@ def who_said_what(request):
     filters = form.filters()
     result = sides_page(filters)
     filters.pop("page", None)
-    url = reverse("treaties:who_said_what")
     page_number = result.page.number if result.page.number > 1 else None
     context = {
+        "page_title": _who_said_what_title(filters),
         "form": form,
         "filters": filters,
         "result": result,
         "page_obj": result.page,
         "problems": _problems(form, result, "this list"),
         "base_query": query_string(filters),
+        # "All N statements" links: the speaker's statements on the timeline, same treaty.
         "timeline_query": query_string(filters, topic=None, kind="statements"),
-        "clear_url": url,
+        "clear_url": reverse("treaties:who_said_what"),
     }
     return render_list(
         request,
@@ -122,7 +149,7 @@ def who_said_what(request):
         context,
         partials=["results"],
         invalid=bool(form.errors),
-        clean_url=f"{url}?{query_string(filters, page=page_number)}".rstrip("?"),
+        clean_url=_url("treaties:who_said_what", query_string(filters, page=page_number)),
     )
 
 
@@ -175,9 +202,9 @@ def _role_on_the_day():
         .exclude(end_date__lt=OuterRef("date"))
         .order_by(Coalesce("start_date", Value(datetime.date.min)).desc())
         .annotate(
-            label=Concat(
-                "title",
-                Coalesce(Concat(Value(", "), "organisation__name"), Value("")),
+            label=Case(
+                When(organisation__isnull=True, then="title"),
+                default=Concat("title", Value(", "), "organisation__name"),
             )
         )
         .values("label")[:1]

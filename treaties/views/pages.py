@@ -18,7 +18,7 @@ from ..sharing import citation_text, quotation_json_ld, setting_phrase
 LATEST_STATEMENTS = 6
 ACTOR_STATEMENTS_PER_PAGE = 20
 MENTIONS_SHOWN = 10
-CONTEXT_SHOWN = 12
+CONTEXT_SHOWN = 8  # of each kind
 
 
 # Home ------------------------------------------------------------------------------------
@@ -27,6 +27,7 @@ CONTEXT_SHOWN = 12
 @require_GET
 def home(request):
     treaties = list(Treaty.objects.all())
+    today = timezone.localdate()
     latest = Statement.objects.published().with_display_relations()[:LATEST_STATEMENTS]
     return render(
         request,
@@ -40,7 +41,8 @@ def home(request):
                 "sources": Source.objects.count(),
             },
             "treaties": treaties,
-            "chart": treaty_lifespans(treaties, today=timezone.localdate()),
+            "chart": treaty_lifespans(treaties, today=today),
+            "chart_narrow": treaty_lifespans(treaties, today=today, width=380, max_ticks=5),
             "latest": latest,
         },
     )
@@ -144,6 +146,8 @@ def _page(paginator, raw):
         return paginator.page(1), "Pages start at 1; showing the first page."
     if number > paginator.num_pages:
         last = paginator.num_pages
+        if last == 1:
+            return paginator.page(1), "There is only one page; showing it."
         return paginator.page(last), f"There are only {last} pages; showing the last one."
     return paginator.page(number), ""
 
@@ -161,20 +165,22 @@ def actor_detail(request, slug):
     form = ActorStatementFilter(
         request.GET, treaties=Treaty.objects.spoken_about_by(actor), years=years
     )
-    filtered = form.filter(said).with_display_relations()
+    statements = form.filter(said).with_display_relations()
+    filtered = bool(form.selected_treaty or form.selected_year)
     page, page_message = _page(
-        Paginator(filtered, ACTOR_STATEMENTS_PER_PAGE), request.GET.get("page")
+        Paginator(statements, ACTOR_STATEMENTS_PER_PAGE), request.GET.get("page")
     )
     base_query = request.GET.copy()
     base_query.pop("page", None)
     context = {
         "actor": actor,
         "form": form,
-        "filtered": bool(form.selected_treaty or form.selected_year),
+        "filtered": filtered,
         "page_obj": page,
         "page_message": page_message,
         "base_query": base_query.urlencode(),
-        "total_said": said.count(),
+        # Unfiltered, the paginator has already counted them.
+        "total_said": said.count() if filtered else page.paginator.count,
         "mentioned_in": Statement.objects.published()
         .mentioning(actor)
         .with_display_relations()[:MENTIONS_SHOWN],
@@ -205,22 +211,19 @@ def _admin_url(request, record):
 
 
 def _in_context(record):
-    """Statements and events from the same source or the same days, oldest first, each with why
-    it is there."""
-    statements = (
-        Statement.objects.published().in_context_of(record).with_display_relations().chronological()
+    """Statements and events around a record, oldest first, split into those from the same
+    days and those only from the same source (the nearest in date first chosen)."""
+    statements = Statement.objects.published().in_context_of(record).with_display_relations()
+    events = Event.objects.published().in_context_of(record).with_display_relations()
+    entries = sorted(
+        [("statement", s) for s in statements[:CONTEXT_SHOWN]]
+        + [("event", e) for e in events[:CONTEXT_SHOWN]],
+        key=lambda entry: (entry[1].date, entry[0] == "statement", entry[1].pk),
     )
-    events = (
-        Event.objects.published().in_context_of(record).with_display_relations().chronological()
-    )
-    entries = [("statement", s) for s in statements[:CONTEXT_SHOWN]] + [
-        ("event", e) for e in events[:CONTEXT_SHOWN]
-    ]
-    entries.sort(key=lambda entry: (entry[1].date, entry[0] == "statement", entry[1].pk))
-    return [
-        (kind, item, record.source_id is not None and item.source_id == record.source_id)
-        for kind, item in entries
-    ]
+    return {
+        "same_days": [entry for entry in entries if entry[1].same_days],
+        "same_source": [entry for entry in entries if not entry[1].same_days],
+    }
 
 
 @require_GET

@@ -1,0 +1,706 @@
+"""The one-record pages: home, treaty, actor, statement permalink, event, and the error pages."""
+
+import datetime
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.db import connection
+from django.template import loader
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.conftest import (
+    make_actor,
+    make_event,
+    make_role,
+    make_source,
+    make_statement,
+    make_treaty,
+)
+from treaties.dates import DatePrecision
+from treaties.models import (
+    ActorAlias,
+    ActorKind,
+    EventKind,
+    Setting,
+    Statement,
+    StatementKind,
+    Status,
+    TreatyLimit,
+    TreatyParty,
+    TreatyStatus,
+)
+from treaties.views.pages import CONTEXT_SHOWN
+
+pytestmark = pytest.mark.django_db
+
+ZAKHAROVA_QUOTE = "We maintain specific contacts, and the American side knows our position on this."
+
+
+def build_record():
+    """A small record shaped like the seed article's: New START, INF, Zakharova, Ryabkov."""
+    russia = make_actor("Russia", kind=ActorKind.STATE, slug="russia", country="RU")
+    usa = make_actor("United States", kind=ActorKind.STATE, slug="united-states", country="US")
+    ministry = make_actor(
+        "Russian Ministry of Foreign Affairs", kind=ActorKind.GOVERNMENT_BODY, slug="mfa-russia"
+    )
+    outlet = make_actor("El País", kind=ActorKind.MEDIA, slug="el-pais")
+    zakharova = make_actor("Maria Zakharova", slug="maria-zakharova", country="RU")
+    ActorAlias.objects.create(actor=zakharova, name="Zajárova", language="es", note="Spanish")
+    ActorAlias.objects.create(actor=zakharova, name="Мария Захарова", language="ru")
+    make_role(
+        zakharova,
+        title="Director of the Information and Press Department",
+        organisation=ministry,
+        start=datetime.date(2015, 8, 10),
+    )
+    ryabkov = make_actor("Sergei Ryabkov", slug="sergei-ryabkov", country="RU")
+    make_role(ryabkov, title="Deputy Foreign Minister", organisation=ministry)
+
+    new_start = make_treaty(
+        "New START",
+        slug="new-start",
+        name="Treaty on Measures for the Further Reduction and Limitation of Strategic "
+        "Offensive Arms",
+        status=TreatyStatus.EXPIRED,
+        status_note="Russia suspended its participation in February 2023.",
+        summary="The last treaty limiting the strategic arsenals of Russia and the United States.",
+        signed_on=datetime.date(2010, 4, 8),
+        signed_at="Prague",
+        in_force_on=datetime.date(2011, 2, 5),
+        suspended_on=datetime.date(2023, 2, 21),
+        ended_on=datetime.date(2026, 2, 5),
+    )
+    TreatyParty.objects.create(treaty=new_start, state=russia)
+    TreatyParty.objects.create(treaty=new_start, state=usa)
+    for position, (subject, number) in enumerate(
+        [
+            ("deployed strategic warheads", 1550),
+            ("deployed launchers", 700),
+            ("deployed and non-deployed launchers", 800),
+        ]
+    ):
+        TreatyLimit.objects.create(
+            treaty=new_start, subject=subject, number=number, position=position
+        )
+    inf = make_treaty(
+        "INF Treaty",
+        slug="inf",
+        status=TreatyStatus.WITHDRAWN,
+        signed_on=datetime.date(1987, 12, 8),
+        in_force_on=datetime.date(1988, 6, 1),
+        ended_on=datetime.date(2019, 8, 2),
+    )
+    TreatyParty.objects.create(treaty=inf, state=usa, withdrew_on=datetime.date(2019, 8, 2))
+
+    article = make_source(
+        "Russia says it keeps contacts with the US",
+        outlet=outlet,
+        author="María R. Sahuquillo",
+        published_on=datetime.date(2022, 11, 9),
+        archive_url="https://web.archive.org/web/2022/https://example.org/article",
+    )
+    other_source = make_source("Kommersant report", published_on=datetime.date(2022, 11, 28))
+    zakharova_quote = make_statement(
+        speaker=zakharova,
+        source=article,
+        treaties=[new_start],
+        text=ZAKHAROVA_QUOTE,
+        original_text="Мы поддерживаем конкретные контакты.",
+        original_language="ru",
+        date=datetime.date(2022, 11, 8),
+        setting=Setting.PRESS_CONFERENCE,
+        setting_detail="special press conference",
+        editor_note="The article calls the press conference weekly; it was a special one.",
+    )
+    zakharova_quote.mentions.set([usa])
+    ryabkov_quote = make_statement(
+        speaker=ryabkov,
+        source=article,
+        treaties=[new_start],
+        text="It would be an absolute provocation.",
+        date=datetime.date(2022, 10, 1),
+        date_precision=DatePrecision.MID_MONTH,
+        kind=StatementKind.PARAPHRASE,
+    )
+    far_away = make_statement(
+        speaker=zakharova,
+        source=other_source,
+        text="An earlier remark far from the others.",
+        date=datetime.date(2021, 1, 20),
+    )
+    draft = make_statement(
+        speaker=zakharova, source=article, text="Not yet checked.", status=Status.DRAFT
+    )
+    meeting = make_event(
+        title="New START commission meeting postponed",
+        slug="bcc-postponed",
+        kind=EventKind.MEETING,
+        date=datetime.date(2022, 11, 28),
+        source=other_source,
+        treaties=[new_start],
+        actors=[russia, usa],
+        description="Kommersant reported the meeting in Cairo would not take place.",
+        location="Cairo",
+    )
+    signing = make_event(
+        title="New START signed",
+        slug="new-start-signed",
+        kind=EventKind.SIGNING,
+        date=datetime.date(2010, 4, 8),
+        source=other_source,
+        treaties=[new_start],
+        actors=[russia, usa],
+    )
+    draft_event = make_event(title="Unconfirmed talks", slug="unconfirmed", status=Status.DRAFT)
+    return {
+        "zakharova": zakharova,
+        "ryabkov": ryabkov,
+        "usa": usa,
+        "new_start": new_start,
+        "inf": inf,
+        "article": article,
+        "quote": zakharova_quote,
+        "ryabkov_quote": ryabkov_quote,
+        "far_away": far_away,
+        "draft": draft,
+        "meeting": meeting,
+        "signing": signing,
+        "draft_event": draft_event,
+    }
+
+
+@pytest.fixture
+def record(db):
+    return build_record()
+
+
+class _Meta(HTMLParser):
+    """Collects <meta>, <link rel=canonical>, <h1> counts and JSON-LD blocks from a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.meta, self.canonical, self.h1, self.json_ld = {}, [], 0, []
+        self._in_json_ld = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta":
+            key = attrs.get("property") or attrs.get("name")
+            if key:
+                self.meta[key] = attrs.get("content")
+        elif tag == "link" and attrs.get("rel") == "canonical":
+            self.canonical.append(attrs["href"])
+        elif tag == "h1":
+            self.h1 += 1
+        elif tag == "script" and attrs.get("type") == "application/ld+json":
+            self._in_json_ld = True
+            self.json_ld.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_json_ld = False
+
+    def handle_data(self, data):
+        if self._in_json_ld:
+            self.json_ld[-1] += data
+
+
+def parse(response):
+    parser = _Meta()
+    parser.feed(response.content.decode())
+    return parser
+
+
+def text_of(response):
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+# Home ------------------------------------------------------------------------------------------
+
+
+def test_home_shows_holdings_treaties_chart_and_latest_statements(client, record):
+    response = client.get(reverse("treaties:home"))
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "<title>Treaties, statements and events in arms control · Arms Control Record" in page
+    assert "New START" in page and "INF Treaty" in page
+    assert "<svg" in page and 'role="img"' in page
+    # Two drawings (wide, and narrow for phones), each with both treaties in force for a time.
+    assert page.count('class="lifespans__bar lifespans__bar--in_force"') == 4
+    assert "lifespans__bar--suspended" in page
+    assert ZAKHAROVA_QUOTE in page
+    assert "Not yet checked." not in page  # drafts stay out
+    assert response.context["holdings"]["statements"] == 3
+    assert 'name="q"' in page and 'for="home-search-q"' in page
+    assert parse(response).h1 == 1
+    # No inline styles anywhere: the CSP forbids them.
+    assert "style=" not in page
+
+
+def test_home_with_an_empty_database(client):
+    response = client.get(reverse("treaties:home"))
+    assert response.status_code == 200
+    assert "No treaties have been entered yet." in text_of(response)
+    assert response.context["chart"] is None
+
+
+def test_base_layout_carries_htmx_config_csrf_header_and_canonical(client, record):
+    response = client.get(reverse("treaties:home"))
+    page = parse(response)
+    config = json.loads(page.meta["htmx-config"])
+    assert config == {
+        "allowEval": False,
+        "includeIndicatorStyles": False,
+        "historyRestoreAsHxRequest": False,
+    }
+    assert page.canonical == ["http://testserver/"]
+    html = response.content.decode()
+    assert 'hx-headers=\'{"X-CSRFToken": "' in html
+    assert 'href="#main"' in html and '<main id="main"' in html
+    nonce = re.search(r'<script src="[^"]*htmx[^"]*" defer nonce="([^"]+)"', html).group(1)
+    assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+
+
+# Treaty ----------------------------------------------------------------------------------------
+
+
+def test_treaty_page_facts_timeline_speakers_and_sources(client, record):
+    response = client.get(record["new_start"].get_absolute_url())
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "<title>New START · Arms Control Record</title>" in page
+    assert "1,550" in page and "deployed strategic warheads" in page
+    assert "Prague" in page and "8 April 2010" in page and "5 February 2011" in page
+    assert "Russia suspended its participation in February 2023." in page
+    assert "status--expired" in page and ">Expired<" in page
+    assert "Maria Zakharova" in page and "Sergei Ryabkov" in page
+    assert "New START commission meeting postponed" in page
+    assert "Russia says it keeps contacts with the US" in page  # sources used
+    assert "Kommersant report" in page
+    assert "Not yet checked." not in page
+    assert parse(response).h1 == 1
+
+
+def test_treaty_page_lists_parties_with_withdrawal_dates(client, record):
+    page = text_of(client.get(record["inf"].get_absolute_url()))
+    assert "United States" in page
+    assert "withdrew, effective" in page and "2 August 2019" in page
+
+
+def test_treaty_timeline_order_newest_or_oldest(client, record):
+    url = record["new_start"].get_absolute_url()
+    newest = text_of(client.get(url))
+    assert newest.index("commission meeting postponed") < newest.index("New START signed")
+    oldest = text_of(client.get(url, {"order": "oldest"}))
+    assert oldest.index("New START signed") < oldest.index("commission meeting postponed")
+    assert "Show newest first" in oldest
+
+
+def test_treaty_timeline_bad_order_is_a_message(client, record):
+    response = client.get(record["new_start"].get_absolute_url(), {"order": "sideways"})
+    assert response.status_code == 200
+    assert "The order can be “newest” or “oldest”" in text_of(response)
+
+
+def test_treaty_timeline_htmx_fragment(client, record):
+    response = client.get(
+        record["new_start"].get_absolute_url(), {"order": "oldest"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.strip().startswith('<section id="treaty-timeline"')
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_treaty_history_restore_gets_the_full_page(client, record):
+    response = client.get(
+        record["new_start"].get_absolute_url(),
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.content.decode()
+
+
+def test_unknown_treaty_is_404(client, record):
+    assert client.get(reverse("treaties:treaty_detail", args=["no-such-treaty"])).status_code == 404
+
+
+# Actor -----------------------------------------------------------------------------------------
+
+
+def test_actor_page_roles_aliases_statements_and_mentions(client, record):
+    response = client.get(record["zakharova"].get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    page = text_of(response)
+    assert "<title>Maria Zakharova · Arms Control Record</title>" in page
+    assert "Director of the Information and Press Department" in page
+    assert "since 10 August 2015" in page
+    assert '<span class="alias" lang="ru">Мария Захарова</span>' in html
+    assert '<span class="alias" lang="es">Zajárova</span>' in html
+    assert ZAKHAROVA_QUOTE in page and "An earlier remark" in page
+    assert "Not yet checked." not in page
+    assert parse(response).h1 == 1
+
+
+def test_actor_page_mentions(client, record):
+    page = text_of(client.get(record["usa"].get_absolute_url()))
+    assert ZAKHAROVA_QUOTE in page  # she mentions the United States
+    assert "New START commission meeting postponed" in page  # an event involving it
+    assert "Party to" in page and "withdrew, effective 2 August 2019" in page
+
+
+def test_actor_statements_filter_by_treaty_and_year(client, record):
+    url = record["zakharova"].get_absolute_url()
+    by_treaty = text_of(client.get(url, {"treaty": "new-start"}))
+    assert ZAKHAROVA_QUOTE in by_treaty and "An earlier remark" not in by_treaty
+    assert "1 of 2 statements about New START" in by_treaty
+    by_year = text_of(client.get(url, {"year": "2021"}))
+    assert "An earlier remark" in by_year and ZAKHAROVA_QUOTE not in by_year
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"treaty": "nonexistent"}, "None of these statements concerns a treaty called"),
+        ({"treaty": "x" * 5000}, "None of these statements concerns a treaty called"),
+        ({"year": "abc"}, "There is no statement from the year “abc”"),
+        ({"year": "1999"}, "There is no statement from the year “1999”"),
+        ({"page": "abc"}, "There is no page “abc”; showing the first page."),
+        ({"page": "99999"}, "There is only one page; showing it."),
+        ({"page": "-3"}, "Pages start at 1"),
+    ],
+)
+def test_actor_bad_filters_answer_with_the_page_and_a_message(client, record, params, message):
+    response = client.get(record["zakharova"].get_absolute_url(), params)
+    assert response.status_code == 200
+    page = text_of(response)
+    assert message in page
+    assert ZAKHAROVA_QUOTE in page  # the bad filter is dropped, the rest still shows
+
+
+def test_actor_bad_treaty_keeps_a_good_year(client, record):
+    page = text_of(
+        client.get(record["zakharova"].get_absolute_url(), {"treaty": "nope", "year": "2021"})
+    )
+    assert "An earlier remark" in page and ZAKHAROVA_QUOTE not in page
+
+
+def test_actor_statements_paginate_with_real_links(client, record):
+    zakharova = record["zakharova"]
+    for day in range(1, 23):
+        make_statement(speaker=zakharova, text=f"Remark {day}.", date=datetime.date(2020, 3, day))
+    url = zakharova.get_absolute_url()
+    first = client.get(url, {"year": "2020"})
+    html = first.content.decode()
+    assert 'href="?year=2020&amp;page=2"' in html
+    second = text_of(client.get(url, {"year": "2020", "page": "2"}))
+    assert "Remark 2." in second and "Remark 22." not in second
+    beyond = text_of(client.get(url, {"year": "2020", "page": "7"}))
+    assert "There are only 2 pages; showing the last one." in beyond
+
+
+def test_actor_filter_htmx_fragment(client, record):
+    response = client.get(
+        record["zakharova"].get_absolute_url(), {"year": "2021"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.strip().startswith('<div id="actor-statements"')
+    assert "An earlier remark" in html
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_actor_history_restore_gets_the_full_page(client, record):
+    response = client.get(
+        record["zakharova"].get_absolute_url(),
+        {"year": "2021"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.content.decode()
+
+
+def test_unknown_actor_is_404(client, record):
+    assert client.get(reverse("treaties:actor_detail", args=["nobody"])).status_code == 404
+
+
+# Statement permalink ---------------------------------------------------------------------------
+
+
+def test_statement_permalink_page(client, record):
+    quote = record["quote"]
+    response = client.get(quote.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    page = text_of(response)
+    assert ZAKHAROVA_QUOTE in page
+    assert '<blockquote class="quote quote--original" lang="ru">' in html
+    assert "Director of the Information and Press Department" in page  # role on the day
+    assert '<time datetime="2022-11-08">8 November 2022</time>' in html
+    assert "Special press conference" in page
+    assert "https://web.archive.org/web/2022/https://example.org/article" in html
+    assert "The article calls the press conference weekly" in page  # editor's note
+    assert 'href="/treaties/new-start/"' in html
+    assert parse(response).h1 == 1
+    assert 'src="/static/js/cite.js" defer' in html
+    assert "onclick" not in html
+
+
+def test_statement_meta_tags_and_json_ld(client, record):
+    quote = record["quote"]
+    response = client.get(quote.get_absolute_url())
+    page = parse(response)
+    canonical = f"http://testserver{quote.get_absolute_url()}"
+    assert page.canonical == [canonical]
+    assert page.meta["og:url"] == canonical
+    assert page.meta["og:type"] == "article"
+    assert page.meta["og:description"] == ZAKHAROVA_QUOTE
+    assert page.meta["og:title"] == "Maria Zakharova, 8 November 2022"
+    assert page.meta["twitter:card"] == "summary"
+    assert len(page.json_ld) == 1
+    data = json.loads(page.json_ld[0])
+    assert data["@type"] == "Quotation"
+    assert data["text"] == ZAKHAROVA_QUOTE
+    assert data["spokenByCharacter"] == {"@type": "Person", "name": "Maria Zakharova"}
+    assert data["dateCreated"] == "2022-11-08"
+    assert data["url"] == canonical
+    assert data["citation"]["publisher"]["name"] == "El País"
+    assert data["about"][0]["alternateName"] == "New START"
+    nonce = re.search(r'type="application/ld\+json" nonce="([^"]+)"', response.content.decode())
+    assert nonce
+
+
+def test_json_ld_cannot_be_broken_out_of(client, record):
+    quote = make_statement(
+        speaker=record["zakharova"], text="</script><script>alert(1)</script> & more"
+    )
+    response = client.get(quote.get_absolute_url())
+    html = response.content.decode()
+    assert "<script>alert(1)" not in html
+    data = json.loads(parse(response).json_ld[0])
+    assert data["text"] == "</script><script>alert(1)</script> & more"
+
+
+def test_statement_precision_is_never_a_made_up_day(client, record):
+    response = client.get(record["ryabkov_quote"].get_absolute_url())
+    html = response.content.decode()
+    assert '<time datetime="2022-10">mid-October 2022</time>' in html
+    assert "1 October" not in html
+    assert "Paraphrase" in html
+    assert "“It would be an absolute provocation" not in html  # no quotation marks
+    assert "quote--paraphrase" in html
+
+
+def test_statement_cite_this_block(client, record, settings):
+    quote = record["quote"]
+    page = text_of(client.get(quote.get_absolute_url()))
+    canonical = f"http://testserver{quote.get_absolute_url()}"
+    assert (
+        f"Maria Zakharova, “{ZAKHAROVA_QUOTE},” special press conference, 8 November 2022. "
+        "In María R. Sahuquillo, “Russia says it keeps contacts with the US,” El País, "
+        f"9 November 2022. Arms Control Record, {canonical}, accessed "
+    ) in page
+    assert 'data-copy-target="citation"' in page
+
+
+def test_statement_in_context_and_neighbours(client, record):
+    response = client.get(record["quote"].get_absolute_url())
+    same_days = [item for _, item in response.context["in_context"]["same_days"]]
+    same_source = [item for _, item in response.context["in_context"]["same_source"]]
+    # Ryabkov in October is only from the same source; a 2021 remark from elsewhere is out.
+    assert same_source == [record["ryabkov_quote"]]
+    assert same_days == []
+    assert record["far_away"] not in same_source
+    assert "Also from this source" in text_of(response)
+    assert response.context["previous"] == record["far_away"]
+    assert response.context["next"] is None
+
+
+def test_event_in_the_same_days_is_in_context(client, record):
+    nearby = make_event(title="Talks nearby", slug="talks-nearby", date=datetime.date(2022, 11, 10))
+    later = make_event(title="Talks later", slug="talks-later", date=datetime.date(2022, 11, 12))
+    response = client.get(record["quote"].get_absolute_url())
+    same_days = [item for _, item in response.context["in_context"]["same_days"]]
+    assert nearby in same_days and later not in same_days
+
+
+def test_in_context_puts_the_same_days_first_and_keeps_the_nearest(client, record):
+    for day in range(1, 13):
+        make_statement(
+            speaker=record["ryabkov"], source=record["article"], date=datetime.date(2020, 1, day)
+        )
+    nearby = make_statement(speaker=record["ryabkov"], date=datetime.date(2022, 11, 10))
+    context = client.get(record["quote"].get_absolute_url()).context["in_context"]
+    assert [item for _, item in context["same_days"]] == [nearby]
+    from_source = [item for kind, item in context["same_source"] if kind == "statement"]
+    assert len(from_source) == CONTEXT_SHOWN - 1  # the same-days one took a place
+    # The nearest in date are chosen (October 2022 before January 2020), shown oldest first.
+    assert record["ryabkov_quote"] in from_source
+    assert from_source == sorted(from_source, key=lambda statement: statement.date)
+    assert record["draft"] not in from_source
+
+
+@pytest.mark.parametrize("slug", ["", "wrong-slug", "We%20maintain"])
+def test_statement_wrong_or_missing_slug_is_a_301_to_canonical(client, record, slug):
+    quote = record["quote"]
+    url = f"/q/{quote.pk}/{slug + '/' if slug else ''}"
+    response = client.get(url)
+    assert response.status_code == 301
+    assert response["Location"] == quote.get_absolute_url()
+
+
+def test_statement_unknown_id_is_404(client, record):
+    assert client.get("/q/999999/anything/").status_code == 404
+    assert client.get("/q/999999/").status_code == 404
+
+
+def test_draft_statement_is_404_for_the_public(client, record):
+    assert client.get(record["draft"].get_absolute_url()).status_code == 404
+
+
+def test_draft_statement_is_shown_to_editors_with_a_banner(editor_client, record):
+    response = editor_client.get(record["draft"].get_absolute_url())
+    assert response.status_code == 200
+    page = text_of(response)
+    assert 'class="draft-banner"' in page and "Only editors can see this statement" in page
+    assert parse(response).meta["robots"] == "noindex"
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_published_statement_has_no_banner_or_noindex(editor_client, record):
+    response = editor_client.get(record["quote"].get_absolute_url())
+    assert "draft-banner" not in response.content.decode()
+    assert "robots" not in parse(response).meta
+
+
+# Event -------------------------------------------------------------------------------------------
+
+
+def test_event_page(client, record):
+    meeting = record["meeting"]
+    response = client.get(meeting.get_absolute_url())
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "<title>New START commission meeting postponed (28 November 2022)" in page
+    assert "Cairo" in page and "Kommersant report" in page
+    assert 'href="/treaties/new-start/"' in page and 'href="/actors/russia/"' in page
+    context = response.context["in_context"]
+    assert [item for _, item in context["same_source"]] == [record["signing"], record["far_away"]]
+    assert context["same_days"] == []  # Zakharova spoke 20 days before, in another source
+    assert parse(response).h1 == 1
+
+
+def test_draft_event_is_404_for_the_public_and_shown_to_editors(editor_client, record):
+    url = record["draft_event"].get_absolute_url()
+    assert Client().get(url).status_code == 404
+    response = editor_client.get(url)
+    assert response.status_code == 200
+    assert "Only editors can see this event" in text_of(response)
+
+
+def test_unknown_event_is_404(client, record):
+    assert client.get(reverse("treaties:event_detail", args=["nothing"])).status_code == 404
+
+
+# Error pages -------------------------------------------------------------------------------------
+
+
+def test_404_page_is_styled(client, record):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    page = text_of(response)
+    assert "There is nothing on record at this address" in page
+    assert "<title>Page not found · Arms Control Record</title>" in page
+    assert "/static/css/site.css" in page
+
+
+def test_500_page_needs_no_request_or_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        html = loader.get_template("500.html").render()
+    assert "Something went wrong on our side" in html
+    assert "/static/css/site.css" in html
+
+
+# Query counts: the same however many rows -------------------------------------------------------
+
+
+def add_rows(record, n):
+    """n more statements and events about New START, by n more speakers with roles and
+    aliases, mentioning Zakharova and the US, from the same source and days."""
+    for i in range(n):
+        speaker = make_actor(aliases=[f"Alias {i}"])
+        make_role(speaker, title="Official", organisation=record["usa"])
+        statement = make_statement(
+            speaker=speaker,
+            source=record["article"],
+            treaties=[record["new_start"], record["inf"]],
+            date=datetime.date(2022, 11, 7),
+        )
+        statement.mentions.set([record["zakharova"], record["usa"]])
+        make_statement(
+            speaker=record["zakharova"],
+            source=record["article"],
+            treaties=[record["new_start"]],
+            date=datetime.date(2022, 11, 9),
+        )
+        make_event(
+            source=record["article"],
+            treaties=[record["new_start"]],
+            actors=[record["zakharova"], record["usa"]],
+            date=datetime.date(2022, 11, 8),
+        )
+        ActorAlias.objects.create(actor=record["zakharova"], name=f"Spelling {n}.{i}")
+
+
+def page_urls(record):
+    return {
+        "home": reverse("treaties:home"),
+        "treaty": record["new_start"].get_absolute_url(),
+        "actor": record["zakharova"].get_absolute_url(),
+        "actor_filtered": record["zakharova"].get_absolute_url() + "?treaty=new-start&year=2022",
+        "state": record["usa"].get_absolute_url(),
+        "statement": record["quote"].get_absolute_url(),
+        "event": record["meeting"].get_absolute_url(),
+    }
+
+
+# Pinned so that a new query on a page is a decision, not an accident.
+EXPECTED_QUERIES = {
+    "home": 9,
+    "treaty": 10,
+    "actor": 19,
+    "actor_filtered": 20,
+    "state": 14,
+    "statement": 15,
+    "event": 11,
+}
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("name", list(EXPECTED_QUERIES))
+def test_query_count_is_constant(client, record, name, django_assert_num_queries):
+    add_rows(record, 3)
+    url = page_urls(record)[name]
+    few = count_queries(client, url)
+    add_rows(record, 27)
+    with django_assert_num_queries(EXPECTED_QUERIES[name]):
+        client.get(url)
+    assert few == EXPECTED_QUERIES[name]
+
+
+def test_statement_list_order_is_stable_for_the_same_day(record):
+    # Previous/next rely on (date, id); two statements on one day must still be ordered.
+    a = make_statement(speaker=record["ryabkov"], date=datetime.date(2023, 1, 1))
+    b = make_statement(speaker=record["ryabkov"], date=datetime.date(2023, 1, 1))
+    mine = Statement.objects.published().by_actor(record["ryabkov"])
+    assert mine.earlier_than(b).first() == a
+    assert mine.later_than(a).first() == b
