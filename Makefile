@@ -14,7 +14,7 @@ export DEBUG ?= true
 help:
 	@echo "make run      set up, load the seed data and serve http://127.0.0.1:$(PORT)"
 	@echo "make test     set up and run every check (ruff, Django checks, pytest, browser tests)"
-	@echo "make editor   create an editor account (asks for a name; generates a password)"
+	@echo "make editor   create an editor account (asks for a name and a password)"
 	@echo "make bench    run the benchmarks in bench/"
 	@echo "make stop-db  stop the embedded PostgreSQL server"
 

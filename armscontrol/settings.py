@@ -33,7 +33,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", default=False)
+# Without DATABASE_URL this is a developer's machine (production always names its database;
+# the embedded server is not even installed there), so manage.py needs no environment at all.
+DEBUG = env_bool("DEBUG", default=not os.environ.get("DATABASE_URL"))
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from treaties.dates import DatePrecision, format_date, format_iso
-from treaties.models import Role, Statement, Status, Treaty
+from treaties.models import Role, Statement, Status, Treaty, TreatyLimit
 
 from .conftest import make_actor, make_event, make_source, make_statement, make_treaty
 
@@ -128,3 +128,13 @@ def test_statement_permalink_is_keyed_on_id():
     statement = make_statement(text="We maintain specific contacts with the United States.")
     assert statement.slug == "we-maintain-specific-contacts-with-the-united-states"
     assert statement.get_absolute_url() == f"/q/{statement.pk}/{statement.slug}/"
+
+
+def test_a_limit_reads_as_a_fact():
+    treaty = make_treaty()
+    warheads = TreatyLimit.objects.create(
+        treaty=treaty, subject="deployed strategic warheads", number=1550, unit="warheads"
+    )
+    flights = TreatyLimit.objects.create(treaty=treaty, subject="observation flights by quota")
+    assert str(warheads) == "deployed strategic warheads: 1,550 warheads"
+    assert str(flights) == "observation flights by quota"

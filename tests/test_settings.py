@@ -72,7 +72,7 @@ def test_without_a_secret_key_and_debug_off_it_refuses_to_start(debug):
     env = {**PRODUCTION, "DEBUG": debug}
     del env["SECRET_KEY"]
     if debug is None:
-        del env["DEBUG"]  # DEBUG is off unless said otherwise
+        del env["DEBUG"]  # DEBUG is off wherever a DATABASE_URL is given
     assert_refused(start(**env), "SECRET_KEY must be set when DEBUG is off.")
 
 
@@ -103,6 +103,16 @@ def test_development_needs_no_secret():
     assert result.returncode == 0, result.stderr
     assert "DEBUG True" in result.stdout
     assert "HOSTS localhost,127.0.0.1,[::1]" in result.stdout
+
+
+def test_a_developer_machine_needs_no_environment():
+    """After `make run`, `manage.py shell` in another terminal just works: no DATABASE_URL
+    means the embedded server and development settings."""
+    result = start()
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG True" in result.stdout
+    assert "DATABASE django.db.backends.postgresql" in result.stdout
+    assert "armscontrol" in result.stdout
 
 
 # docker-compose.yml and the Dockerfile ---------------------------------------------------

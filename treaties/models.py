@@ -393,8 +393,9 @@ class TreatyLimit(models.Model):
         ordering = ["treaty", "position", "id"]
 
     def __str__(self):
-        number = f"{self.number:,}" if self.number is not None else ""
-        return f"{self.subject}: {number} {self.unit}".strip()
+        if self.number is None:
+            return self.subject
+        return f"{self.subject}: {self.number:,} {self.unit}".rstrip()
 
 
 # Topics and sources --------------------------------------------------------------------
