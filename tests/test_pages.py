@@ -300,6 +300,15 @@ def test_treaty_timeline_order_newest_or_oldest(client, record):
     assert "Show newest first" in oldest
 
 
+def test_treaty_page_shows_the_latest_entries_and_links_to_the_rest(client, record, monkeypatch):
+    monkeypatch.setattr("treaties.views.pages.TREATY_TIMELINE_SHOWN", 2)
+    monkeypatch.setattr("treaties.views.pages.TREATY_SPEAKERS_SHOWN", 1)
+    page = text_of(client.get(record["new_start"].get_absolute_url()))
+    assert "The 2 latest of" in page
+    assert "The 1 most frequent of 2 speakers" in page
+    assert "commission meeting postponed" in page and "New START signed" not in page
+
+
 def test_treaty_timeline_bad_order_is_a_message(client, record):
     response = client.get(record["new_start"].get_absolute_url(), {"order": "sideways"})
     assert response.status_code == 200
@@ -671,7 +680,7 @@ def page_urls(record):
 # Pinned so that a new query on a page is a decision, not an accident.
 EXPECTED_QUERIES = {
     "home": 9,
-    "treaty": 10,
+    "treaty": 21,
     "actor": 19,
     "actor_filtered": 20,
     "state": 14,

@@ -415,6 +415,18 @@ class Topic(models.Model):
         return self.name
 
 
+class SourceQuerySet(models.QuerySet):
+    def used_for_treaty(self, treaty):
+        """Sources of the treaty's published statements and events, oldest first."""
+        statements = Statement.objects.published().about_treaty(treaty).values("source")
+        events = Event.objects.published().about_treaty(treaty).values("source")
+        return (
+            self.filter(Q(pk__in=statements) | Q(pk__in=events))
+            .select_related("outlet")
+            .order_by(F("published_on").asc(nulls_last=True), "pk")
+        )
+
+
 class Source(models.Model):
     title = models.CharField(max_length=500)
     outlet = models.ForeignKey(
@@ -437,6 +449,7 @@ class Source(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = SourceQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:

@@ -1,7 +1,5 @@
 """One record per page: home, a treaty, an actor, a statement's permalink, an event."""
 
-from itertools import groupby
-
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -14,6 +12,8 @@ from django.views.decorators.http import require_GET
 from ..lifespans import treaty_lifespans
 from ..models import Actor, Event, Source, Statement, Treaty, TreatyParty
 from ..sharing import citation_text, quotation_json_ld, setting_phrase
+from ..sides import sides_page
+from ..timeline import timeline_page
 
 LATEST_STATEMENTS = 6
 ACTOR_STATEMENTS_PER_PAGE = 20
@@ -51,6 +51,9 @@ def home(request):
 # Treaty --------------------------------------------------------------------------------------
 
 ORDERS = {"newest": "Newest first", "oldest": "Oldest first"}
+TREATY_TIMELINE_SHOWN = 40
+TREATY_SPEAKERS_SHOWN = 12
+TREATY_SOURCES_SHOWN = 20
 
 
 @require_GET
@@ -61,31 +64,22 @@ def treaty_detail(request, slug):
     if order not in ORDERS:
         order_message = "The order can be “newest” or “oldest”; showing the newest first."
         order = "newest"
-    statements = list(
-        Statement.objects.published().about_treaty(treaty).with_display_relations().chronological()
-    )
-    events = list(Event.objects.published().about_treaty(treaty).with_display_relations())
-    entries = sorted(
-        [("event", event) for event in events] + [("statement", s) for s in statements],
-        # Events first on a shared day: the signing comes before the remarks about it.
-        key=lambda entry: (entry[1].date, entry[0] == "statement", entry[1].pk),
-        reverse=order == "newest",
-    )
-    by_speaker = sorted(statements, key=lambda s: (s.speaker.name, s.speaker.pk, s.date, s.pk))
-    speakers = [
-        (speaker, list(said))
-        for speaker, said in groupby(by_speaker, key=lambda statement: statement.speaker)
-    ]
-    sources = {s.source for s in statements if s.source} | {e.source for e in events if e.source}
+    # The latest (or earliest) entries and the most frequent speakers; the rest are one link
+    # away on the timeline and "who said what", so the page stays small however much is said.
+    filters = {"treaty": treaty, "order": order}
+    timeline = timeline_page(filters, per_page=TREATY_TIMELINE_SHOWN)
+    sides = sides_page(filters, per_page=TREATY_SPEAKERS_SHOWN)
     context = {
         "treaty": treaty,
         "parties": list(treaty.treatyparty_set.all()),
-        "entries": entries,
+        "entries": [(entry.kind, entry.record) for entry in timeline.entries],
+        "entries_total": timeline.page.paginator.count,
         "order": order,
         "other_order": "oldest" if order == "newest" else "newest",
         "order_message": order_message,
-        "speakers": speakers,
-        "sources": sorted(sources, key=lambda s: (s.published_on is None, s.published_on, s.pk)),
+        "speakers": [speaker for side in sides.sides for speaker in side.speakers],
+        "speakers_total": sides.page.paginator.count,
+        "sources": Source.objects.used_for_treaty(treaty)[:TREATY_SOURCES_SHOWN],
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "treaties/treaty_detail.html#treaty-timeline", context)

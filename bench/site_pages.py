@@ -1,11 +1,11 @@
-"""Benchmark: search, timeline and "who said what" against a large record.
+"""Benchmark: every public page and the admin lists against a large record.
 
 Loads 10,000 statements, 2,000 events and 1,000 actors (with aliases and roles) into a
 throwaway database, requests each page with Django's test client N times, and prints the
 median and 95th-percentile time in milliseconds and the number of queries per request.
 The database is created for the run and dropped at the end, whatever happens.
 
-    DEBUG=true .venv/bin/python bench/search_timeline.py [--runs 20] [--statements 10000]
+    .venv/bin/python bench/site_pages.py [--runs 20] [--statements 10000]   (or: make bench)
 """
 
 import argparse
@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-BENCH_DATABASE = "bench_search_timeline"
+BENCH_DATABASE = "bench_site_pages"
 
 
 def words(text: str) -> list[str]:
@@ -201,6 +201,12 @@ def load(n_statements, n_events, n_actors):
 
 
 URLS = [
+    ("home", "/", {}),
+    ("treaty New START", "/treaties/new-start/", {}),
+    ("actor Zakharova", "/actors/maria-zakharova/", {}),
+    ("actor, a busy speaker", "/actors/person-1/", {}),
+    ("statement permalink", "PERMALINK", {}),
+    ("event page", "/events/event-1/", {}),
     ("timeline", "/timeline/", {}),
     ("timeline, page 200", "/timeline/?page=200", {}),
     ("timeline, New START", "/timeline/?treaty=new-start", {}),
@@ -214,17 +220,27 @@ URLS = [
     ("search new start", "/search/?q=new+start", {}),
     ("search inspections, statements", "/search/?q=inspections&kind=statements", {}),
     ("search 'mis' as typed, htmx", "/search/?q=mis", {"HX-Request": "true"}),
+    ("admin: statements list", "/admin/treaties/statement/", {}),
+    ("admin: actors list", "/admin/treaties/actor/", {}),
+    ("admin: events list", "/admin/treaties/event/", {}),
 ]
 
 
 def measure(runs):
+    from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
+    from treaties.models import Statement
+
+    public, editor = Client(), Client()
+    editor.force_login(User.objects.create_superuser("bench", password=None))
+    permalink = Statement.objects.published().latest("date").get_absolute_url()
     print(f"{'page':<38} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for label, url, headers in URLS:
+        url = permalink if url == "PERMALINK" else url
+        client = editor if url.startswith("/admin/") else public
         client.get(url, headers=headers)  # warm up caches and connections
         timings = []
         for _ in range(runs):
