@@ -36,6 +36,8 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# pytest-playwright's fixtures that start Chromium: a test using any of them is a browser test.
+BROWSER_FIXTURES = {"browser", "context", "page", "new_context"}
 _counter = itertools.count(1)
 
 
@@ -55,7 +57,9 @@ def _browser_missing() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    browser_items = [item for item in items if "page" in getattr(item, "fixturenames", ())]
+    browser_items = [
+        item for item in items if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))
+    ]
     for item in browser_items:
         item.add_marker(pytest.mark.browser)
     if browser_items and _browser_missing():
