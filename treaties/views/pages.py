@@ -6,7 +6,6 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from ..lifespans import treaty_lifespans
@@ -14,6 +13,7 @@ from ..models import Actor, Event, Source, Statement, Treaty, TreatyParty
 from ..sharing import citation_text, quotation_json_ld, setting_phrase
 from ..sides import sides_page
 from ..timeline import timeline_page
+from .lists import render_list
 
 LATEST_STATEMENTS = 6
 ACTOR_STATEMENTS_PER_PAGE = 20
@@ -81,12 +81,9 @@ def treaty_detail(request, slug):
         "speakers_total": sides.page.paginator.count,
         "sources": Source.objects.used_for_treaty(treaty)[:TREATY_SOURCES_SHOWN],
     }
-    if request.htmx and not request.htmx.history_restore_request:
-        response = render(request, "treaties/treaty_detail.html#treaty-timeline", context)
-    else:
-        response = render(request, "treaties/treaty_detail.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_list(
+        request, "treaties/treaty_detail.html", context, partials=["treaty-timeline"]
+    )
 
 
 # Actor ----------------------------------------------------------------------------------------
@@ -183,12 +180,9 @@ def actor_detail(request, slug):
         .with_display_relations()[:MENTIONS_SHOWN],
         "treaties_party_to": list(actor.treatyparty_set.all()),
     }
-    if request.htmx and not request.htmx.history_restore_request:
-        response = render(request, "treaties/actor_detail.html#actor-statements", context)
-    else:
-        response = render(request, "treaties/actor_detail.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_list(
+        request, "treaties/actor_detail.html", context, partials=["actor-statements"]
+    )
 
 
 def _admin_url(request, record):
