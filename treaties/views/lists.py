@@ -13,7 +13,7 @@ from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
 from ..dates import format_date
@@ -93,7 +93,7 @@ def _who_said_what_title(filters):
     return title
 
 
-@require_GET
+@require_safe
 def timeline(request):
     form = TimelineFilterForm(request.GET)
     form.is_valid()
@@ -123,7 +123,7 @@ def timeline(request):
     )
 
 
-@require_GET
+@require_safe
 def who_said_what(request):
     form = WhoSaidWhatFilterForm(request.GET)
     form.is_valid()
@@ -212,7 +212,7 @@ def _role_on_the_day():
     return Subquery(held)
 
 
-@require_GET
+@require_safe
 def timeline_export(request):
     """The timeline's statements as CSV, with the timeline's filters (events are not included:
     they have no speaker or words). Streamed, so a large export does not fill memory."""

@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..lifespans import treaty_lifespans
 from ..models import Actor, Event, Source, Statement, Treaty, TreatyParty
@@ -24,7 +24,7 @@ CONTEXT_SHOWN = 8  # of each kind
 # Home ------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def home(request):
     treaties = list(Treaty.objects.all())
     today = timezone.localdate()
@@ -56,7 +56,7 @@ TREATY_SPEAKERS_SHOWN = 12
 TREATY_SOURCES_SHOWN = 20
 
 
-@require_GET
+@require_safe
 def treaty_detail(request, slug):
     treaty = get_object_or_404(Treaty.objects.with_display_relations(), slug=slug)
     order = request.GET.get("order", "newest")
@@ -143,7 +143,7 @@ def _page(paginator, raw):
     return paginator.page(number), ""
 
 
-@require_GET
+@require_safe
 def actor_detail(request, slug):
     actor = get_object_or_404(
         Actor.objects.with_display_relations().prefetch_related(
@@ -214,7 +214,7 @@ def _in_context(record):
     }
 
 
-@require_GET
+@require_safe
 def statement_detail(request, pk, slug=""):
     statement = get_object_or_404(
         Statement.objects.visible_to(request.user)
@@ -253,7 +253,7 @@ def statement_detail(request, pk, slug=""):
 # Event ------------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def event_detail(request, slug):
     event = get_object_or_404(
         Event.objects.visible_to(request.user)

@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.text import Truncator
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .. import search as finder
 from ..filters import SEARCH_KINDS, SearchForm
@@ -41,7 +41,7 @@ def _decorate(key, records, terms):
     return records
 
 
-@require_GET
+@require_safe
 def search(request):
     form = SearchForm(request.GET)
     form.is_valid()
