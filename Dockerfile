@@ -29,6 +29,7 @@ RUN useradd --system --no-create-home app
 USER app
 
 EXPOSE 8000
-# Migrations and the seed data are applied at start (both are safe to run again), then
-# gunicorn replaces the shell so that it receives the container's stop signal.
-CMD ["sh", "-c", "python manage.py migrate --no-input && python manage.py load_seed_data && exec gunicorn armscontrol.wsgi --bind 0.0.0.0:8000 --workers 3 --access-logfile -"]
+# docker-compose.yml runs migrations and the seed data once, in its `migrate` service, before
+# the web containers start. gunicorn replaces the shell so that it receives the stop signal;
+# WEB_CONCURRENCY (read by gunicorn) sets the worker processes, 3 by default.
+CMD ["sh", "-c", "exec gunicorn armscontrol.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]

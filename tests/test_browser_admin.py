@@ -7,9 +7,9 @@ from treaties.models import ActorKind, Statement, Status
 
 from .conftest import make_actor, make_editor, make_source, make_treaty
 
-# The live server commits for real, so the database is flushed afterwards; serialized_rollback
-# brings back what migrations put there (the Editors group) for the tests that follow.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The live server commits for real, so the database is flushed afterwards (the Editors group
+# comes back with it: treaties/editors.py).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "correct horse battery staple"
 

@@ -10,9 +10,9 @@ from treaties.models import ActorKind
 
 from .conftest import make_actor, make_event, make_role, make_statement, make_treaty
 
-# The live server commits for real, so the database is flushed afterwards; serialized_rollback
-# brings back what migrations put there (the Editors group) for the tests that follow.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The live server commits for real, so the database is flushed afterwards (the Editors group
+# comes back with it: treaties/editors.py).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CONTACTS = "We maintain, let’s put it that way, specific contacts with the United States"
 DEAD = "The INF Treaty is dead, and the United States killed it."

@@ -1,9 +1,20 @@
 import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from treaties.models import ActorAlias, Status
+from treaties.models import ActorAlias, Event, Statement, Status, Topic
 
-from .conftest import admin_form_data, make_actor, make_statement, make_treaty
+from .conftest import (
+    admin_form_data,
+    make_actor,
+    make_event,
+    make_source,
+    make_statement,
+    make_treaty,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +112,181 @@ def test_a_revert_is_validated_like_any_edit(editor_client):
     assert "A published statement needs a source." in response.content.decode()
     statement.refresh_from_db()
     assert statement.status == Status.DRAFT
+
+
+# Links, undelete and 410 Gone (issue 7) -----------------------------------------------------
+
+
+def revert(client, record, version):
+    """Open a version's Revert form in the admin and submit it untouched."""
+    name = record._meta.model_name
+    url = reverse(f"admin:treaties_{name}_simple_history", args=[version.id, version.history_id])
+    page = client.get(url)
+    assert page.status_code == 200
+    response = client.post(url, admin_form_data(page))
+    assert response.status_code == 302, response.context and response.context["errors"]
+    return page
+
+
+def links(record, *fields):
+    return {field: sorted(getattr(record, field).values_list("pk", flat=True)) for field in fields}
+
+
+STATEMENT_LINKS = ("treaties", "mentions", "topics")
+EVENT_LINKS = ("treaties", "actors", "other_sources")
+
+
+def linked_statement():
+    statement = make_statement(treaties=[make_treaty("New START")], status=Status.DRAFT)
+    statement.mentions.set([make_actor("Sergei Ryabkov")])
+    statement.topics.set([Topic.objects.create(name="Inspections", slug="inspections")])
+    return statement
+
+
+def linked_event():
+    event = make_event(
+        treaties=[make_treaty("INF")], actors=[make_actor("Antony Blinken")], status=Status.DRAFT
+    )
+    event.other_sources.set([make_source()])
+    return event
+
+
+def test_reverting_a_statement_restores_its_links(editor_client):
+    statement = linked_statement()
+    before = links(statement, *STATEMENT_LINKS)
+    version = statement.history.first()
+    edit_in_admin(
+        editor_client, statement, treaties=[make_treaty("CTBT").pk], mentions=[], topics=[]
+    )
+    assert links(statement, *STATEMENT_LINKS) != before
+
+    revert(editor_client, statement, version)
+
+    assert links(statement, *STATEMENT_LINKS) == before
+    assert all(before.values())
+
+
+def test_reverting_an_event_restores_its_links(editor_client):
+    event = linked_event()
+    before = links(event, *EVENT_LINKS)
+    version = event.history.first()
+    edit_in_admin(editor_client, event, treaties=[], actors=[], other_sources=[])
+
+    revert(editor_client, event, version)
+
+    event.refresh_from_db()
+    assert links(event, *EVENT_LINKS) == before
+    assert all(before.values())
+
+
+def test_a_deleted_statement_is_listed_and_restored_with_every_field_and_link(editor_client):
+    statement = linked_statement()
+    fields = Statement.objects.filter(pk=statement.pk).values().get()
+    before = links(statement, *STATEMENT_LINKS)
+    delete_url = reverse("admin:treaties_statement_delete", args=[statement.pk])
+    assert editor_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not Statement.objects.filter(pk=statement.pk).exists()
+
+    changelist = editor_client.get(reverse("admin:treaties_statement_changelist"))
+    assert reverse("admin:treaties_statement_deleted") in changelist.content.decode()
+    listing = editor_client.get(reverse("admin:treaties_statement_deleted"))
+    assert listing.status_code == 200
+    (deleted,) = listing.context["deleted"]
+    assert deleted.label == str(statement)
+    assert deleted.deleted_by.username == "editor"
+    restore_url = reverse(
+        "admin:treaties_statement_simple_history",
+        args=[statement.pk, deleted.last_version.history_id],
+    )
+    assert restore_url in listing.content.decode()
+
+    revert(editor_client, statement, deleted.last_version)
+
+    restored = Statement.objects.get(pk=statement.pk)
+    assert Statement.objects.filter(pk=statement.pk).values().get() == {
+        **fields,
+        "updated_at": restored.updated_at,
+    }
+    assert links(restored, *STATEMENT_LINKS) == before
+    # Restored, it leaves the list.
+    listing = editor_client.get(reverse("admin:treaties_statement_deleted"))
+    assert listing.context["deleted"] == []
+
+
+def test_a_deleted_event_is_listed_and_restored_with_its_links(editor_client):
+    event = linked_event()
+    before = links(event, *EVENT_LINKS)
+    editor_client.post(reverse("admin:treaties_event_delete", args=[event.pk]), {"post": "yes"})
+
+    (deleted,) = editor_client.get(reverse("admin:treaties_event_deleted")).context["deleted"]
+    assert deleted.label == event.title
+    revert(editor_client, event, deleted.last_version)
+
+    assert links(Event.objects.get(pk=event.pk), *EVENT_LINKS) == before
+
+
+def test_the_deleted_list_is_for_editors_only(client, editor):
+    clerk = User.objects.create_user("clerk", password="x", is_staff=True)
+    client.force_login(clerk)
+    assert client.get(reverse("admin:treaties_statement_deleted")).status_code == 403
+
+
+def test_the_deleted_list_takes_as_many_queries_for_one_as_for_ten(editor_client):
+    url = reverse("admin:treaties_statement_deleted")
+    counts = []
+    for rows in (1, 9):
+        for _ in range(rows):
+            make_statement(status=Status.DRAFT).delete()
+        with CaptureQueriesContext(connection) as queries:
+            response = editor_client.get(url)
+        counts.append(len(queries))
+    assert len(response.context["deleted"]) == 10
+    assert counts[0] == counts[1]
+
+
+# 410 Gone ---------------------------------------------------------------------------------
+
+
+def test_a_deleted_statement_s_permalink_answers_410(client):
+    statement = make_statement()
+    url = statement.get_absolute_url()
+    statement.delete()
+
+    response = client.get(url)
+
+    assert response.status_code == 410
+    assert "This statement is no longer published" in response.content.decode()
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_an_unpublished_statement_s_permalink_answers_410_to_readers(client, editor_client):
+    statement = make_statement()
+    statement.status = Status.DRAFT
+    statement.save()
+    assert Client().get(statement.get_absolute_url()).status_code == 410
+    assert editor_client.get(statement.get_absolute_url()).status_code == 200  # the draft
+
+
+def test_a_statement_that_never_existed_is_404(client, django_assert_max_num_queries):
+    client.get(reverse("treaties:statement_short", args=[987653]))
+    # The statement, then whether it was ever published (its history).
+    with django_assert_max_num_queries(2):
+        response = client.get(reverse("treaties:statement_short", args=[987654]))
+    assert response.status_code == 404
+
+
+def test_a_deleted_event_answers_410_and_a_renamed_one_moves(client):
+    gone = make_event(slug="summit-2021")
+    gone.delete()
+    make_event(slug="never-published", status=Status.DRAFT).delete()
+    renamed = make_event(slug="geneva-talks")
+    renamed.slug = "geneva-strategic-stability-talks"
+    renamed.save()
+
+    assert client.get(reverse("treaties:event_detail", args=["summit-2021"])).status_code == 410
+    moved = client.get(reverse("treaties:event_detail", args=["geneva-talks"]))
+    assert moved.status_code == 301
+    assert moved["Location"] == renamed.get_absolute_url()
+    assert client.get(reverse("treaties:event_detail", args=["never"])).status_code == 404
+    never_published = reverse("treaties:event_detail", args=["never-published"])
+    assert client.get(never_published).status_code == 404

@@ -3,7 +3,16 @@
 import datetime
 from types import SimpleNamespace
 
-from treaties.lifespans import PAD_X, WIDTH, treaty_lifespans
+from treaties.lifespans import (
+    COMPACT,
+    MAX_LANES,
+    PAD_X,
+    ROOMY,
+    ROOMY_UP_TO,
+    TOP,
+    WIDTH,
+    treaty_lifespans,
+)
 
 TODAY = datetime.date(2026, 11, 28)
 
@@ -58,7 +67,12 @@ def test_new_start_is_signed_in_force_suspended_and_ended():
     assert round(in_force.x + in_force.width, 1) == suspended.x
     assert lane.end_x == round(suspended.x + suspended.width, 1)
     assert lane.end_date == datetime.date(2026, 2, 5)
-    assert suspended.description == "Suspended: 21 February 2023 – 5 February 2026"
+    assert suspended.description == "Suspended from 21 February 2023 to 5 February 2026"
+    assert lane.summary == (
+        "Signed on 8 April 2010, not in force until 5 February 2011. "
+        "In force from 5 February 2011 to 21 February 2023. "
+        "Suspended from 21 February 2023 to 5 February 2026."
+    )
 
 
 def test_a_treaty_still_in_force_runs_to_today_and_is_open_ended():
@@ -100,6 +114,7 @@ def test_never_in_force_is_signed_until_today():
     pending = treaty("Pending", datetime.date(1996, 9, 24))
     (lane,) = treaty_lifespans([pending], today=TODAY).lanes
     assert phases(lane) == [("signed", datetime.date(1996, 9, 24), TODAY, True)]
+    assert lane.summary == "Signed on 24 September 1996, not yet in force."
 
 
 def test_shared_axis_ticks_and_lanes():
@@ -140,3 +155,36 @@ def test_a_short_phase_is_still_visible():
     )
     (lane,) = treaty_lifespans([brief], today=TODAY).lanes
     assert lane.bars[0].width >= 1.5
+
+
+def many_treaties(count):
+    return [
+        treaty(f"Treaty {n}", datetime.date(1960 + n, 1, 1), in_force=datetime.date(1961 + n, 1, 1))
+        for n in range(count)
+    ]
+
+
+def test_a_few_treaties_get_roomy_lanes_and_more_get_compact_ones():
+    roomy = treaty_lifespans(many_treaties(ROOMY_UP_TO), today=TODAY)
+    compact = treaty_lifespans(many_treaties(ROOMY_UP_TO + 1), today=TODAY)
+    assert {lane.shape for lane in roomy.lanes} == {ROOMY}
+    assert {lane.shape for lane in compact.lanes} == {COMPACT}
+    for chart in (roomy, compact):
+        shape = chart.lanes[0].shape
+        # Each lane's label sits above its bars, and the bars above the next lane's label.
+        for lane, following in zip(chart.lanes, chart.lanes[1:], strict=False):
+            assert lane.label_y < lane.bars[0].y
+            assert lane.bars[0].y + shape.bar_height < following.label_y - 12
+        assert chart.axis_y > chart.lanes[-1].bars[0].y + shape.bar_height
+
+
+def test_the_chart_stops_growing_at_max_lanes():
+    largest = treaty_lifespans(many_treaties(MAX_LANES), today=TODAY)
+    more = treaty_lifespans(many_treaties(MAX_LANES * 3), today=TODAY)
+    assert len(more.lanes) == MAX_LANES
+    assert more.height == largest.height
+    assert more.height <= TOP + MAX_LANES * COMPACT.height + 40
+    # Undated treaties take no lane and do not count against the limit.
+    mixed = treaty_lifespans([treaty("Undated", None), *many_treaties(MAX_LANES)], today=TODAY)
+    assert len(mixed.lanes) == MAX_LANES
+    assert "Undated" not in [lane.treaty.short_name for lane in mixed.lanes]

@@ -186,24 +186,70 @@ def test_timeline_pages_with_load_more(client):
     for day in range(1, 29):
         make_statement(text=f"Day {day}.", date=datetime.date(2022, 2, day))
     first = client.get(TIMELINE)
-    assert len(first.context["result"].entries) == 25
+    result = first.context["result"]
+    assert len(result.entries) == 25
+    # Keyset paging: the next page starts after the last entry shown.
+    last = result.entries[-1].record
+    assert str(result.next_cursor) == f"2022-02-04~s{last.pk}"
     html = first.content.decode()
     assert 'id="more"' in html
-    assert 'href="?page=2"' in html
+    assert f'href="?after=2022-02-04~s{last.pk}"' in html
     assert 'hx-target="#more"' in html
     # Loading more by htmx returns the next entries and no repeated month heading.
-    more = client.get(TIMELINE, {"page": 2}, headers={"HX-Request": "true", "HX-Target": "more"})
+    cursor = {"after": str(result.next_cursor)}
+    more = client.get(TIMELINE, cursor, headers={"HX-Request": "true", "HX-Target": "more"})
     fragment = more.content.decode()
     assert "<html" not in fragment
     assert "timeline__month" not in fragment
     assert fragment.count("timeline__entry--statement") == 3
     assert 'id="more"' not in fragment
     assert "HX-Push-Url" not in more  # loading more does not change the address
-    # Without JavaScript, page 2 is a whole page with its headings and a way back.
-    page_two = client.get(TIMELINE, {"page": 2}).content.decode()
+    # Without JavaScript, the next page is a whole page with its headings and a way back.
+    page_two = client.get(TIMELINE, cursor).content.decode()
     assert "<html" in page_two
     assert "February 2022" in page_two
-    assert "Newer entries" in page_two
+    assert "Back to the latest entries" in page_two
+    assert [
+        entry.record.text for entry in client.get(TIMELINE, cursor).context["result"].entries
+    ] == ["Day 3.", "Day 2.", "Day 1."]
+
+
+def test_timeline_keyset_pages_keep_a_day_s_events_before_its_statements(client):
+    day = datetime.date(2022, 3, 1)
+    statements = [make_statement(text=f"S{i}.", date=day) for i in range(3)]
+    events = [make_event(date=day) for _ in range(3)]
+    seen = []
+    params = {}
+    for _ in range(6):
+        result = client.get(TIMELINE, params).context["result"]
+        seen += [(entry.kind, entry.record.pk) for entry in result.entries]
+        if not result.has_next:
+            break
+        params = {"after": str(result.next_cursor)}
+    # Page by page, nothing is repeated or skipped, whatever the page size.
+    expected = [("event", e.pk) for e in reversed(events)] + [
+        ("statement", s.pk) for s in reversed(statements)
+    ]
+    assert seen == expected
+
+
+@pytest.mark.parametrize("order", ["", "oldest"])
+def test_timeline_cursor_walks_every_entry_once(client, record, order, monkeypatch):
+    monkeypatch.setattr("treaties.timeline.PER_PAGE", 2)
+    everything = [
+        (e.kind, e.record.pk)
+        for e in client.get(TIMELINE, {"order": order}).context["result"].entries
+    ]
+    monkeypatch.setattr("treaties.timeline.PER_PAGE", 2)
+    seen, params = [], {"order": order}
+    while True:
+        result = client.get(TIMELINE, params).context["result"]
+        seen += [(entry.kind, entry.record.pk) for entry in result.entries]
+        if not result.has_next:
+            break
+        params = {"order": order, "after": str(result.next_cursor)}
+    assert len(seen) == len(set(seen)) == result.total
+    assert seen[:2] == everything[:2]
 
 
 def test_timeline_htmx_filter_returns_the_list_and_a_clean_url(client, record):
@@ -228,14 +274,16 @@ def test_timeline_full_page_varies_on_hx_request(client, record):
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"page": "abc"}, "whole number"),
+        ({"after": "abc"}, "link to a later page is broken"),
         ({"from": "2022-13-45"}, "Enter a real date"),
         ({"treaty": "nonexistent"}, "There is no treaty “nonexistent”"),
         ({"actor": "nobody"}, "There is no actor “nobody”"),
         ({"kind": "rumours"}, "not a choice"),
         ({"treaty": "x" * 5000}, "There is no treaty"),
         ({"from": "2022-12-01", "to": "2022-01-01"}, "end date is before the start date"),
-        ({"page": "99999999999999999999999"}, "less than or equal to"),
+        ({"after": "2022-02-30~s1"}, "link to a later page is broken"),
+        ({"after": "2022-02-01~x1"}, "link to a later page is broken"),
+        ({"after": "2022-02-01~s" + "9" * 30}, "link to a later page is broken"),
     ],
 )
 def test_timeline_bad_input_answers_400_with_a_message(client, record, params, message):
@@ -252,11 +300,11 @@ def test_timeline_bad_filter_is_left_out_and_the_rest_apply(client, record):
     assert set(entries(response)) == {record["statements"]["inf"], record["events"]["withdrawal"]}
 
 
-def test_timeline_page_beyond_the_end(client, record):
-    response = client.get(TIMELINE, {"page": 99999})
+def test_timeline_cursor_beyond_the_end_shows_an_empty_page(client, record):
+    response = client.get(TIMELINE, {"after": "1900-01-01~s1"})
     assert response.status_code == 200
-    assert "There is no page 99999" in response.content.decode()
-    assert len(entries(response)) == 6
+    assert "Nothing on the timeline matches" in response.content.decode()
+    assert "Back to the latest entries" in response.content.decode()
 
 
 def test_timeline_bad_input_by_htmx_still_swaps(client, record):
@@ -276,9 +324,10 @@ def _many(n, treaty, speaker, actor):
         make_event(treaties=[treaty], actors=[actor], date=datetime.date(2022, 3, 2))
 
 
-# Count, page of rows, statements with treaties, speakers' roles and their organisations,
-# events with treaties and actors, and the form's treaty and actor choices.
-TIMELINE_QUERIES = 11
+# The statements' and the events' keys, statements with treaties, speakers' roles, their
+# organisations, events with treaties and actors, the statement and event totals, and the
+# form's treaty and actor choices.
+TIMELINE_QUERIES = 13
 
 
 @pytest.mark.parametrize("params", [{}, {"treaty": "new-start", "actor": "maria-zakharova"}])
@@ -410,8 +459,9 @@ def test_who_said_what_empty(client, record):
 
 
 # Count and page of speaker rows, the speakers with their roles and organisations, their
-# latest statements, the sides' names, the statement count, the treaty and topic choices.
-WHO_QUERIES = 10
+# latest statements' ids, the statements, the sides' names, the statement count, the treaty
+# and topic choices.
+WHO_QUERIES = 11
 
 
 def test_who_said_what_query_count_is_constant(client, record, django_assert_num_queries):

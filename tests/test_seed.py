@@ -18,6 +18,7 @@ from treaties.models import (
     Treaty,
     TreatyLimit,
     TreatyParty,
+    TreatySigner,
     TreatyStatus,
 )
 
@@ -29,7 +30,8 @@ EXPECTED_COUNTS = {
     ActorAlias: 89,
     Role: 15,
     Treaty: 3,
-    TreatyParty: 6,
+    TreatyParty: 7,
+    TreatySigner: 4,
     TreatyLimit: 6,
     Source: 10,
     Statement: 7,
@@ -61,8 +63,8 @@ def test_the_command_creates_every_row_and_says_so():
 
     assert counts() == EXPECTED_COUNTS
     assert output == (
-        "Seed data: created 5 topics, 31 actors, 89 aliases, 15 roles, 3 treaties, 6 parties, "
-        "6 treaty limits, 10 sources, 7 statements, 23 events."
+        "Seed data: created 5 topics, 31 actors, 89 aliases, 15 roles, 3 treaties, 7 parties, "
+        "4 treaty signers, 6 treaty limits, 10 sources, 7 statements, 23 events."
     )
 
 
@@ -96,6 +98,8 @@ def test_an_editors_edit_survives_another_run(seeded):
 
 
 def test_an_actor_editors_deleted_is_not_brought_back(seeded):
+    # A signer is protected: an editor removes the signature first, then the actor.
+    TreatySigner.objects.filter(signer__slug="barack-obama").delete()
     Actor.objects.get(slug="barack-obama").delete()
 
     assert load_seed().startswith("Seed data: nothing to create")
@@ -194,7 +198,7 @@ def test_statements_carry_their_dates_at_honest_precision(seeded):
     putin = Statement.objects.get(speaker__slug="vladimir-putin")
 
     assert ministry.display_date == "mid-October 2022"
-    assert ministry.kind == "written"
+    assert ministry.kind == "paraphrase"
     assert "SLBMs" in ministry.editor_note
     assert ryabkov.display_date == "c. August 2022"
     assert putin.display_date == "21 September 2022"
@@ -260,6 +264,8 @@ def test_every_reference_in_the_seed_data_names_a_seeded_record():
     )
     assert {r.organisation for r in roles} - {None} <= actors
     assert {p.state for t in seed.TREATIES for p in t.parties} <= actors
+    assert {s.signer for t in seed.TREATIES for s in t.signers} <= actors
+    assert {s.on_behalf_of for t in seed.TREATIES for s in t.signers} <= actors
     assert {source.outlet for source in seed.SOURCES} - {None} <= actors
     assert set(
         itertools.chain(*(s.treaties for s in statements), *(e.treaties for e in events))

@@ -120,8 +120,9 @@ def test_a_developer_machine_needs_no_environment():
 
 def parse_yaml(text):
     """The block-style YAML subset docker-compose.yml is written in: nested mappings, lists
-    of scalars, quoted or plain scalars, whole-line comments. Anything else is an error, so
-    the file cannot silently grow beyond what this reads."""
+    of scalars, quoted or plain scalars, whole-line comments, anchored blocks (&name) and
+    their aliases (*name). Anything else is an error, so the file cannot silently grow
+    beyond what this reads."""
     lines = [
         (len(line) - len(line.lstrip()), line.strip())
         for line in text.splitlines()
@@ -135,6 +136,8 @@ def parse_yaml(text):
         assert " #" not in value, f"no trailing comments: {value}"
         return value
 
+    anchors = {}
+
     def block(i, indent):
         if lines[i][1].startswith("- "):
             items = []
@@ -147,10 +150,15 @@ def parse_yaml(text):
             key, colon, rest = lines[i][1].partition(":")
             assert colon and key not in mapping, lines[i][1]
             i += 1
-            if rest.strip():
-                mapping[key] = scalar(rest.strip())
+            rest = rest.strip()
+            if rest.startswith("*"):  # an alias of an anchored block
+                mapping[key] = anchors[rest[1:]]
+            elif rest and not rest.startswith("&"):
+                mapping[key] = scalar(rest)
             elif i < len(lines) and lines[i][0] > indent:
                 mapping[key], i = block(i, lines[i][0])
+                if rest.startswith("&"):
+                    anchors[rest[1:]] = mapping[key]
             else:
                 mapping[key] = None
         return mapping, i
@@ -207,16 +215,72 @@ def test_compose_requires_the_secrets(compose, missing):
 
 
 def test_compose_waits_for_a_healthy_postgres_18(compose):
-    db, web = compose["services"]["db"], compose["services"]["web"]
-    assert db["image"] == "postgres:18"
+    services = compose["services"]
+    db, replica = services["db"], services["db-replica"]
+    assert db["image"] == replica["image"] == "postgres:18"
     assert db["healthcheck"]["test"].startswith("pg_isready")
+    assert replica["healthcheck"]["test"].startswith("pg_isready")
     # From PostgreSQL 18 the image keeps its data in a versioned directory below this one.
-    assert db["volumes"] == ["postgres:/var/lib/postgresql"]
-    assert "postgres" in compose["volumes"]
-    assert web["depends_on"] == {"db": {"condition": "service_healthy"}}
-    assert web["ports"] == ["8000:8000"]
+    assert db["volumes"][0] == "postgres:/var/lib/postgresql"
+    assert replica["volumes"][0] == "postgres-replica:/var/lib/postgresql"
+    assert {"postgres", "postgres-replica"} <= set(compose["volumes"])
+    assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert replica["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert services["web"]["depends_on"] == {
+        "migrate": {"condition": "service_completed_successfully"},
+        "db-replica": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+    }
     user = db["environment"]["POSTGRES_USER"]
-    assert f"postgres://{user}:" in web["environment"]["DATABASE_URL"]
+    env = services["web"]["environment"]
+    assert f"postgres://{user}:" in env["DATABASE_URL"]
+    assert "@db:5432/" in env["DATABASE_URL"]
+    assert "@db-replica:5432/" in env["DATABASE_REPLICA_URL"]
+    assert env["REDIS_URL"] == "redis://redis:6379/0"
+    # The migrations run once, with the same settings as the web containers.
+    assert services["migrate"]["environment"] is env
+
+
+def test_compose_puts_nginx_alone_in_front(compose):
+    services = compose["services"]
+    # Only nginx is published; the web containers, which trust its X-Forwarded-* headers,
+    # are reachable from it alone.
+    published = {name for name, service in services.items() if "ports" in service}
+    assert published == {"nginx"}
+    assert services["nginx"]["ports"] == ["80:80"]
+    assert services["web"]["environment"]["BEHIND_PROXY"] == "true"
+    assert services["web"]["expose"] == ["8000"]
+    assert services["web"]["deploy"]["replicas"].startswith("${WEB_REPLICAS")
+    config_mount = services["nginx"]["volumes"][0]
+    assert config_mount == "./deploy/nginx.conf:/etc/nginx/nginx.conf:ro"
+    nginx = (BASE_DIR / "deploy" / "nginx.conf").read_text()
+    assert "server web:8000;" in nginx
+    assert "proxy_cache_bypass $cookie_sessionid;" in nginx
+    assert "proxy_no_cache $cookie_sessionid;" in nginx
+    for script in ("postgres-primary-init.sh", "postgres-replica.sh"):
+        path = BASE_DIR / "deploy" / script
+        assert os.access(path, os.X_OK), f"{script} must be executable"
+
+
+def test_compose_replica_and_redis_settings(compose):
+    secrets = {"SECRET_KEY": "compose-secret-for-the-test", "POSTGRES_PASSWORD": "pw_123-abc"}
+    env = {
+        name: interpolate(value, secrets)
+        for name, value in compose["services"]["web"]["environment"].items()
+    }
+    code = """
+import django
+django.setup()
+from django.conf import settings
+print("REPLICA", settings.DATABASES["replica"]["HOST"], settings.DATABASES["replica"]["NAME"])
+print("CACHE", settings.CACHES["default"]["BACKEND"], settings.CACHES["default"]["LOCATION"])
+print("ROUTERS", settings.DATABASE_ROUTERS)
+"""
+    result = run_python(code, **env)
+    assert result.returncode == 0, result.stderr
+    assert "REPLICA db-replica armscontrol" in result.stdout
+    assert "CACHE django.core.cache.backends.redis.RedisCache redis://redis:6379/0" in result.stdout
+    assert "armscontrol.db_router.PrimaryReplicaRouter" in result.stdout
 
 
 def test_dockerfile_build_environment_satisfies_the_settings():
@@ -233,3 +297,71 @@ def test_dockerfile_build_environment_satisfies_the_settings():
 
     assert result.returncode == 0, result.stderr
     assert "STATIC whitenoise.storage.CompressedManifestStaticFilesStorage" in result.stdout
+
+
+# HTTPS and the proxy (issue 7) -------------------------------------------------------------
+
+HTTPS = {
+    "SECURE_SSL_REDIRECT": "true",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
+    "SECURE_HSTS_PRELOAD": "true",
+    "BEHIND_PROXY": "true",
+}
+SHOW_PROXY = """
+import django
+django.setup()
+from django.conf import settings
+print("PROXY_SSL_HEADER", getattr(settings, "SECURE_PROXY_SSL_HEADER", None))
+print("HSTS", settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS,
+      settings.SECURE_HSTS_PRELOAD)
+"""
+
+
+def run_python(code_or_args, **env):
+    args = ["-c", code_or_args] if isinstance(code_or_args, str) else code_or_args
+    environment = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "armscontrol.settings"}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_with_the_production_variables():
+    from django.conf import settings
+
+    # Model checks look at the database server; everything else is the production environment.
+    env = {**PRODUCTION, **HTTPS, "DATABASE_URL": settings.DATABASE_URL}
+    env["SECRET_KEY"] = "k7Qw-9xZp2Lr8Vt_3mNc6Hb1Jd5Fs0Gy4Ue7Ia2Ox9Tq-R8wE3vB6nM1cX5zL0"
+
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_forwarded_proto_is_believed_only_behind_the_proxy():
+    """Without the proxy in front, any client could claim HTTPS with X-Forwarded-Proto."""
+    direct = run_python(SHOW_PROXY, **PRODUCTION)
+    proxied = run_python(SHOW_PROXY, **PRODUCTION, BEHIND_PROXY="true")
+
+    assert "PROXY_SSL_HEADER None" in direct.stdout, direct.stderr
+    assert "PROXY_SSL_HEADER ('HTTP_X_FORWARDED_PROTO', 'https')" in proxied.stdout
+
+
+def test_hsts_subdomains_and_preload_come_from_the_environment():
+    result = run_python(SHOW_PROXY, **PRODUCTION, **HTTPS)
+    assert "HSTS 31536000 True True" in result.stdout, result.stderr
+    assert "HSTS 0 False False" in run_python(SHOW_PROXY, **PRODUCTION).stdout
+
+
+def test_a_mistyped_number_is_refused():
+    assert_refused(
+        start(**{**PRODUCTION, "SECURE_HSTS_SECONDS": "a year"}),
+        "SECURE_HSTS_SECONDS must be a whole number",
+    )

@@ -11,13 +11,18 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import model_ngettext
 from django.contrib.admin.widgets import AdminTextareaWidget
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
+from .duplicates import similar_actor, similar_source, similar_statement
 from .models import (
     Actor,
     ActorAlias,
@@ -30,7 +35,9 @@ from .models import (
     Treaty,
     TreatyLimit,
     TreatyParty,
+    TreatySigner,
 )
+from .recovery import DELETED_SHOWN, deleted_records, version_links
 
 # Three-line text areas keep a source's inline statements and events on one screen.
 COMPACT_TEXT = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
@@ -46,6 +53,40 @@ class HistoryAdmin(SimpleHistoryAdmin):
     # simple-history's own list template has an inline style="" that the CSP refuses.
     object_history_list_template = "admin/treaties/history_list.html"
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        version = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if version is None:
+            return form
+        # The history's "Revert" form: start from the version's many-to-many links, not the
+        # record's current ones (none at all for a deleted record).
+        links = version_links(version)
+
+        class VersionForm(form):
+            def __init__(self, *args, initial=None, **kwargs):
+                super().__init__(*args, initial={**links, **(initial or {})}, **kwargs)
+
+        return VersionForm
+
+    def save_model(self, request, obj, form, change):
+        started = timezone.now()
+        super().save_model(request, obj, form, change)
+        version = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if version is None:
+            return
+        # An undelete inserts the row anew, and auto_now_add would date it today: keep the
+        # version's dates, in the row and in the history written since.
+        kept = {
+            field.attname: getattr(version, field.attname)
+            for field in obj._meta.concrete_fields
+            if getattr(field, "auto_now_add", False)
+        }
+        if kept:
+            type(obj)._default_manager.filter(pk=obj.pk).update(**kept)
+            obj.history.filter(history_date__gte=started).update(**kept)
+            for attname, value in kept.items():
+                setattr(obj, attname, value)
+
 
 # Actors ----------------------------------------------------------------------------------
 
@@ -57,11 +98,17 @@ class AliasInline(admin.TabularInline):
     show_change_link = True  # each alias's own page has its history
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(admin.StackedInline):
+    """Stacked, two fields a line: as a table its six fields ran past 1280 px."""
+
     model = Role
     fk_name = "actor"
     extra = 1
-    fields = ["title", "organisation", "start_date", "start_precision", "end_date", "end_precision"]
+    fields = [
+        ("title", "organisation"),
+        ("start_date", "start_precision"),
+        ("end_date", "end_precision"),
+    ]
     autocomplete_fields = ["organisation"]
     show_change_link = True
 
@@ -79,6 +126,13 @@ class ActorAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        actor = form.instance
+        names = [actor.name, *actor.aliases.values_list("name", flat=True)]
+        if other := similar_actor(names=names, exclude=actor.pk):
+            warn_duplicate(request, "This actor", other, "merge them by hand")
 
     @admin.display(description="other spellings")
     def alias_list(self, actor):
@@ -117,9 +171,18 @@ class TreatyLimitInline(admin.TabularInline):
 class TreatyPartyInline(admin.TabularInline):
     model = TreatyParty
     extra = 1
-    fields = ["state", "withdrew_on"]
+    fields = ["state", "withdrew_on", "note"]
     autocomplete_fields = ["state"]
     show_change_link = True
+
+
+class TreatySignerInline(admin.TabularInline):
+    """Who signed, for whom, where and when: the treaty page's facts."""
+
+    model = TreatySigner
+    extra = 1
+    fields = ["signer", "on_behalf_of", "signed_on", "signed_at", "note"]
+    autocomplete_fields = ["signer", "on_behalf_of"]
 
 
 @admin.register(Treaty)
@@ -145,7 +208,7 @@ class TreatyAdmin(HistoryAdmin):
         ),
         (None, {"fields": ["summary", "official_text_url", "wikidata_id"]}),
     ]
-    inlines = [TreatyLimitInline, TreatyPartyInline]
+    inlines = [TreatyLimitInline, TreatyPartyInline, TreatySignerInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("parties")
@@ -210,6 +273,28 @@ class PublishableAdmin(HistoryAdmin):
     # constraint say the same; the action skips rows without them instead of failing).
     publish_requires: tuple[str, ...] = ()
     actions = ["publish", "unpublish", "delete_selected"]
+    # Adds "Deleted …" to the list page's tools: deleted records, each with a restore link.
+    change_list_template = "admin/treaties/change_list_with_deleted.html"
+    deleted_select_related: tuple[str, ...] = ()
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_deleted"
+        view = self.admin_site.admin_view(self.deleted_view)
+        return [path("deleted/", view, name=name), *super().get_urls()]
+
+    def deleted_view(self, request):
+        """The latest deleted records; each links to its last version's Revert form, which
+        restores its fields and links."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Deleted {self.opts.verbose_name_plural}",
+            "deleted": deleted_records(self.model, select_related=self.deleted_select_related),
+            "limit": DELETED_SHOWN,
+        }
+        return TemplateResponse(request, "admin/treaties/deleted_list.html", context)
 
     @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
     def publish(self, request, queryset):
@@ -300,9 +385,16 @@ class SourceRowFormSet(forms.BaseInlineFormSet):
                 )
 
 
+# Stored rows fold to one line each (their heading) with an expand control, so that a source
+# with 20 statements and events fits on a screen; new rows and rows with errors stay open.
+COMPACT_STACKED = "admin/treaties/edit_inline/compact_stacked.html"
+DRAFT_HELP = "New rows are saved as drafts. “Save and publish” below publishes them all."
+
+
 class StatementInline(admin.StackedInline):
     model = Statement
     formset = SourceRowFormSet
+    template = COMPACT_STACKED
     extra = 1
     show_change_link = True
     autocomplete_fields = ["speaker", "treaties", "mentions", "topics"]
@@ -314,7 +406,8 @@ class StatementInline(admin.StackedInline):
                 "fields": [
                     ("speaker", "kind", "status"),
                     "text",
-                    ("date", "date_precision", "date_approximate"),
+                    # A translated quote always has an original language: never hidden.
+                    ("date", "date_precision", "date_approximate", "original_language"),
                     ("setting", "setting_detail"),
                     ("source_locator", "treaties"),
                 ]
@@ -324,14 +417,16 @@ class StatementInline(admin.StackedInline):
             "Original words, mentions, topics, note",
             {
                 "classes": ["collapse"],
-                "fields": [
-                    ("original_text", "original_language"),
-                    ("mentions", "topics"),
-                    "editor_note",
-                ],
+                "fields": ["original_text", ("mentions", "topics"), "editor_note"],
             },
         ),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "status":
+            field.help_text = DRAFT_HELP
+        return field
 
     def get_queryset(self, request):
         # The row headings name the speaker; the many-to-many fields' initial values.
@@ -343,7 +438,8 @@ class EventInline(admin.StackedInline):
     model = Event
     fk_name = "source"
     formset = SourceRowFormSet
-    extra = 0
+    template = COMPACT_STACKED
+    extra = 1
     show_change_link = True
     autocomplete_fields = ["treaties", "actors"]
     prepopulated_fields = {"slug": ["title"]}
@@ -358,6 +454,51 @@ class EventInline(admin.StackedInline):
         "description",
         "editor_note",
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "status":
+            field.help_text = DRAFT_HELP
+        return field
+
+
+def warn_duplicate(request, what, other, remedy):
+    """Saved, but it looks like a record already there: say which, with a link."""
+    url = reverse(f"admin:treaties_{other._meta.model_name}_change", args=[other.pk])
+    messages.warning(
+        request,
+        format_html(
+            '{} may already be in the record as <a href="{}">{}</a>. If it is the same, {}.',
+            what,
+            url,
+            other,
+            remedy,
+        ),
+    )
+
+
+def warn_about_dates(request, source, statements=(), events=()):
+    """Warn (not refuse: a planned meeting is reported before it happens) when a statement
+    is dated after its source was published, or an event cites a source published before
+    the event."""
+    if source is None or source.published_on is None:
+        return
+    published = source.published_on
+    for statement in statements:
+        if statement.date and statement.date > published:
+            messages.warning(
+                request,
+                f"“{statement}” is dated {statement.display_date}, after its source was "
+                f"published ({published.day} {published:%B %Y}). Check the date.",
+            )
+    for event in events:
+        if event.date and event.date > published:
+            messages.warning(
+                request,
+                f"The event “{event}” ({event.display_date}) cites a source published before "
+                f"it, on {published.day} {published:%B %Y}: fine for a plan, otherwise check "
+                "the date.",
+            )
 
 
 @admin.register(Source)
@@ -383,6 +524,48 @@ class SourceAdmin(HistoryAdmin):
     inlines = [StatementInline, EventInline]
     # Counting groups the rows, and Django drops Meta.ordering from grouped queries.
     ordering = Source._meta.ordering
+
+    class Media:
+        css = {"all": ["css/admin_source.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "title":
+            # The whole title in view, however long (up to 500 characters).
+            field.widget = AdminTextareaWidget(attrs={"rows": 2})
+        return field
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if other := similar_source(url=obj.url, title=obj.title, exclude=obj.pk):
+            warn_duplicate(request, "This source", other, "move its rows there")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        source = form.instance
+        statements = list(source.statements.select_related("speaker"))
+        events = list(source.events.all())
+        if "_publish_rows" in request.POST:
+            self.publish_rows(request, statements, events)
+        warn_about_dates(request, source, statements, events)
+
+    def publish_rows(self, request, statements, events):
+        """The "Save and publish" button: the source's draft statements and events, each saved
+        (and so recorded in the history); a statement without a speaker stays a draft."""
+        published, skipped = 0, []
+        for row in [*statements, *events]:
+            if row.status == Status.PUBLISHED:
+                continue
+            if isinstance(row, Statement) and row.speaker_id is None:
+                skipped.append(str(row))
+                continue
+            row.status = Status.PUBLISHED
+            row._change_reason = "Published with its source"
+            row.save()
+            published += 1
+        messages.success(request, f"Published {published} statement(s) and event(s).")
+        for name in skipped:
+            messages.warning(request, f"Left as a draft (it needs a speaker): {name}")
 
     def get_queryset(self, request):
         return (
@@ -416,6 +599,7 @@ class SourceAdmin(HistoryAdmin):
 @admin.register(Statement)
 class StatementAdmin(PublishableAdmin):
     publish_requires = ("speaker", "source")
+    deleted_select_related = ("speaker",)
     list_display = [
         "summary",
         "speaker",
@@ -468,6 +652,15 @@ class StatementAdmin(PublishableAdmin):
     def treaty_list(self, statement):
         return ", ".join(treaty.short_name for treaty in statement.treaties.all())
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        warn_about_dates(request, obj.source, statements=[obj])
+        same = similar_statement(
+            speaker_id=obj.speaker_id, text=obj.text, date=obj.date, exclude=obj.pk
+        )
+        if same:
+            warn_duplicate(request, "This statement", same, "keep one of them")
+
 
 @admin.register(Event)
 class EventAdmin(PublishableAdmin):
@@ -511,3 +704,7 @@ class EventAdmin(PublishableAdmin):
     @admin.display(description="treaties")
     def treaty_list(self, event):
         return ", ".join(treaty.short_name for treaty in event.treaties.all())
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        warn_about_dates(request, obj.source, events=[obj])

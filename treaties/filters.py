@@ -5,13 +5,16 @@ Each form is bound to request.GET. A value that does not validate is reported an
 the other filters still apply (see `FilterForm.filters`).
 """
 
+import unicodedata
+
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import Truncator
 
 from .models import Actor, Event, Statement, Topic, Treaty
 from .search import MAX_QUERY_LENGTH
+from .timeline import Cursor
 
 # Bigger page numbers are refused before they reach the database: "page=99999999999999999999"
 # would otherwise overflow PostgreSQL's OFFSET.
@@ -42,7 +45,31 @@ class SlugChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class FilterForm(forms.Form):
+# A bad value is repeated in its message at most this long (after control characters go).
+ECHO_LENGTH = 30
+
+
+def echo(value) -> str:
+    """A bad value as a message may repeat it: a short excerpt without control or format
+    characters (line breaks, NUL, bidirectional overrides); whitespace becomes a space."""
+    text = "".join(
+        (" " if char.isspace() else "") if unicodedata.category(char)[0] == "C" else char
+        for char in str(value)[: ECHO_LENGTH * 4]
+    )
+    return Truncator(text).chars(ECHO_LENGTH)
+
+
+class EchoingForm(forms.Form):
+    """A form whose error messages repeat a submitted value only as `echo` shortens it."""
+
+    def add_error(self, field, error):
+        for item in getattr(error, "error_list", ()):
+            if isinstance(item, ValidationError) and item.params and "value" in item.params:
+                item.params = {**item.params, "value": echo(item.params["value"])}
+        super().add_error(field, error)
+
+
+class FilterForm(EchoingForm):
     page = forms.IntegerField(
         label="Page",
         required=False,
@@ -90,7 +117,32 @@ class TimelineKind(forms.ChoiceField):
         )
 
 
+class CursorField(forms.CharField):
+    """Where a page of a keyset-paged list starts (see timeline.Cursor)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            required=False,
+            label="Continuing from",
+            error_messages={
+                "invalid": "That link to a later page is broken; showing the first entries."
+            },
+            **kwargs,
+        )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return Cursor.parse(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 class TimelineFilterForm(FilterForm):
+    page = None  # paged by keyset: see "after"
+    after = CursorField()
     treaty = SlugChoiceField(
         Treaty.objects.order_by("short_name").only("slug", "short_name"),
         noun="treaty",
@@ -122,7 +174,7 @@ class TimelineFilterForm(FilterForm):
         # Date pickers, and the order of the fields as they appear in the form.
         for name in ("from", "to"):
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        self.order_fields(["treaty", "actor", "kind", "order", "from", "to", "page"])
+        self.order_fields(["treaty", "actor", "kind", "order", "from", "to", "after"])
 
     def clean(self):
         cleaned = super().clean()

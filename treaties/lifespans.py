@@ -4,9 +4,13 @@ Each treaty is a lane of horizontal bars on one shared year axis: signed (waitin
 into force), in force, suspended, and, for a treaty still in force with a fixed end, the time
 left until it is due to expire. Everything is computed here in SVG user units so the template
 only places rectangles and text, and the tests can check the numbers.
+
+The picture's size does not grow with the record: it draws at most MAX_LANES treaties, in
+lanes that tighten once there are more than ROOMY_UP_TO of them.
 """
 
 import datetime
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -14,20 +18,36 @@ from .dates import DatePrecision, format_date
 
 WIDTH = 760
 PAD_X = 24  # room for the first and last year labels, centred on their ticks
-LANE_HEIGHT = 58
-LABEL_OFFSET = 20  # baseline of a lane's label, from the top of the lane
-BAR_OFFSET = 30  # top of a lane's bars, from the top of the lane
-BAR_HEIGHT = 16
 AXIS_HEIGHT = 34
 TOP = 26  # room for the "today" label above the lanes
 MAX_TICKS = 10
 TICK_STEPS = (1, 2, 5, 10, 20, 25, 50)
+MAX_LANES = 12  # the home page shows a handful of treaties; the list below it names them all
+ROOMY_UP_TO = 6  # more lanes than this are drawn compact
 
+
+@dataclass(frozen=True)
+class LaneShape:
+    """The vertical layout of one lane, in user units from the top of the lane."""
+
+    height: float
+    label_offset: float  # baseline of the lane's label
+    bar_offset: float  # top of the lane's bars
+    bar_height: float
+
+
+ROOMY = LaneShape(height=58, label_offset=20, bar_offset=30, bar_height=16)
+COMPACT = LaneShape(height=42, label_offset=16, bar_offset=23, bar_height=12)
+
+# What each phase's stretch is called: (with an end, still running today).
 PHASE_WORDS = {
-    "signed": "Signed, not yet in force",
-    "in_force": "In force",
-    "suspended": "Suspended",
-    "scheduled": "Due to run until",
+    "signed": (
+        "Signed on {start}, not in force until {end}",
+        "Signed on {start}, not yet in force",
+    ),
+    "in_force": ("In force from {start} to {end}", "In force since {start}"),
+    "suspended": ("Suspended from {start} to {end}", "Suspended since {start}"),
+    "scheduled": ("Due to expire on {end}", "Due to expire on {end}"),
 }
 
 
@@ -44,12 +64,11 @@ class Bar:
 
     @property
     def description(self):
-        start = format_date(self.start, DatePrecision.DAY)
-        if self.phase == "scheduled":
-            return f"Due to expire on {format_date(self.end, DatePrecision.DAY)}"
-        if self.open_ended:
-            return f"{PHASE_WORDS[self.phase]} since {start}"
-        return f"{PHASE_WORDS[self.phase]}: {start} – {format_date(self.end, DatePrecision.DAY)}"
+        closed, running = PHASE_WORDS[self.phase]
+        return (running if self.open_ended else closed).format(
+            start=format_date(self.start, DatePrecision.DAY),
+            end=format_date(self.end, DatePrecision.DAY),
+        )
 
 
 @dataclass(frozen=True)
@@ -60,18 +79,20 @@ class Lane:
     bars: list[Bar]
     end_x: float | None  # where a treaty that has ended stops, for the end cap
     end_date: datetime.date | None
-
-    @property
-    def bar_y(self):
-        return self.y + BAR_OFFSET
+    shape: LaneShape = ROOMY
 
     @property
     def cap_y(self):
-        return self.y + BAR_OFFSET - 4
+        return self.y + self.shape.bar_offset - 4
 
     @property
     def cap_height(self):
-        return BAR_HEIGHT + 8
+        return self.shape.bar_height + 8
+
+    @property
+    def summary(self):
+        """The lane in words, for a screen reader: 'Signed on …. In force from … to ….'"""
+        return " ".join(f"{bar.description}." for bar in self.bars)
 
 
 @dataclass(frozen=True)
@@ -149,14 +170,15 @@ def _phases(treaty, today):
 def treaty_lifespans(
     treaties, *, today: datetime.date, width: int = WIDTH, max_ticks: int = MAX_TICKS
 ) -> Chart | None:
-    """The chart for these treaties (those with a signing date), or None if there is none.
+    """The chart for these treaties (the first MAX_LANES with a signing date), or None if none.
 
     A narrower width (for phones) keeps the text the same size in user units, so it is drawn
     larger on a small screen; fewer ticks keep the year labels apart.
     """
-    placed = [treaty for treaty in treaties if treaty.signed_on]
+    placed = list(itertools.islice((t for t in treaties if t.signed_on), MAX_LANES))
     if not placed:
         return None
+    shape = ROOMY if len(placed) <= ROOMY_UP_TO else COMPACT
     latest = max(
         [today]
         + [t.ended_on for t in placed if t.ended_on]
@@ -175,7 +197,7 @@ def treaty_lifespans(
 
     lanes = []
     for index, treaty in enumerate(placed):
-        top = TOP + index * LANE_HEIGHT
+        top = TOP + index * shape.height
         bars = [
             Bar(
                 phase=phase,
@@ -184,8 +206,8 @@ def treaty_lifespans(
                 x=x_of(begins),
                 # A phase of a few days still shows as a sliver.
                 width=max(round(x_of(finishes) - x_of(begins), 1), 1.5),
-                y=top + BAR_OFFSET,
-                height=BAR_HEIGHT,
+                y=top + shape.bar_offset,
+                height=shape.bar_height,
                 open_ended=open_ended,
             )
             for phase, begins, finishes, open_ended in _phases(treaty, today)
@@ -194,13 +216,14 @@ def treaty_lifespans(
             Lane(
                 treaty=treaty,
                 y=top,
-                label_y=top + LABEL_OFFSET,
+                label_y=top + shape.label_offset,
                 bars=bars,
                 end_x=x_of(treaty.ended_on) if treaty.ended_on else None,
                 end_date=treaty.ended_on,
+                shape=shape,
             )
         )
-    axis_y = TOP + len(placed) * LANE_HEIGHT + 4
+    axis_y = TOP + len(placed) * shape.height + 4
     ticks = [
         Tick(x=x_of(datetime.date(year, 1, 1)), year=year)
         for year in range(first_year, last_year + 1, step)

@@ -5,7 +5,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import Truncator, slugify
@@ -244,17 +244,30 @@ class TreatyStatus(models.TextChoices):
     NOT_IN_FORCE = "not_in_force", "not in force"
 
 
+def estimated_count(model) -> int:
+    """The planner's estimate of how many rows model's table holds: shown as "about N" where
+    an exact count would read the whole table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass",
+            [model._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
 class TreatyQuerySet(models.QuerySet):
-    def spoken_about_by(self, actor):
-        """Treaties the actor's published statements concern (the actor page's filter)."""
-        return self.filter(
-            pk__in=Statement.objects.published().by_actor(actor).values("treaties")
-        ).order_by("short_name")
+    def latest_signed(self):
+        """Newest first by signature (unsigned ones last): the home page's selection."""
+        return self.order_by(F("signed_on").desc(nulls_last=True), "short_name")
 
     def with_display_relations(self):
         return self.prefetch_related(
             "limits",
             models.Prefetch("treatyparty_set", TreatyParty.objects.select_related("state")),
+            models.Prefetch(
+                "signers", TreatySigner.objects.select_related("signer", "on_behalf_of")
+            ),
         )
 
 
@@ -341,6 +354,18 @@ class Treaty(models.Model):
     def get_absolute_url(self):
         return reverse("treaties:treaty_detail", kwargs={"slug": self.slug})
 
+    @property
+    def in_force_only_among_others(self):
+        """In force, though every party entered here has withdrawn (Open Skies after the US
+        and Russia left): the page must say it lives on among states not listed. Uses the
+        prefetched parties."""
+        parties = self.treatyparty_set.all()
+        return (
+            self.status == TreatyStatus.IN_FORCE
+            and bool(parties)
+            and all(party.withdrew_on for party in parties)
+        )
+
     def clean(self):
         order = [
             ("signed_on", "in_force_on", "It cannot enter into force before it is signed."),
@@ -365,6 +390,9 @@ class TreatyParty(models.Model):
     withdrew_on = models.DateField(
         null=True, blank=True, help_text="When its withdrawal took effect."
     )
+    note = models.CharField(
+        max_length=300, blank=True, help_text="e.g. successor state of the Soviet Union"
+    )
 
     history = HistoricalRecords()
 
@@ -375,6 +403,38 @@ class TreatyParty(models.Model):
 
     def __str__(self):
         return f"{self.state} – {self.treaty}"
+
+
+class TreatySigner(models.Model):
+    """Who signed a treaty, for whom, where and when (the treaty page's facts)."""
+
+    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="signers")
+    signer = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="treaties_signed",
+        limit_choices_to={"kind": ActorKind.PERSON},
+    )
+    on_behalf_of = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="treaty_signatures",
+        limit_choices_to={"kind": ActorKind.STATE},
+    )
+    signed_on = models.DateField(null=True, blank=True)
+    signed_at = models.CharField("place", max_length=100, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["treaty", F("signed_on").asc(nulls_last=True), "id"]
+        constraints = [models.UniqueConstraint("treaty", "signer", name="signer_unique_per_treaty")]
+
+    def __str__(self):
+        return f"{self.signer} – {self.treaty}"
 
 
 class TreatyLimit(models.Model):
@@ -416,14 +476,30 @@ class Topic(models.Model):
 
 
 class SourceQuerySet(models.QuerySet):
-    def used_for_treaty(self, treaty):
-        """Sources of the treaty's published statements and events, oldest first."""
-        statements = Statement.objects.published().about_treaty(treaty).values("source")
-        events = Event.objects.published().about_treaty(treaty).values("source")
+    # How far back "recent sources" look: the treaty's latest statements and events.
+    RECENT_RECORDS = 200
+
+    def recent_for_treaty(self, treaty):
+        """Sources of the treaty's latest published statements and events, newest first.
+
+        Taken from its latest RECENT_RECORDS statements and events (each an index range), so
+        the work is the same for a treaty with a million statements as for one with ten.
+        """
+        latest = TreatyStatement.objects.filter(treaty=treaty).order_by("-date", "-statement")
+        statements = Statement.objects.filter(
+            pk__in=latest.values("statement_id")[: self.RECENT_RECORDS]
+        ).values("source")
+        events = (
+            Event.objects.published()
+            .about_treaty(treaty)
+            .order_by("-date", "-id")
+            .values("source")[: self.RECENT_RECORDS]
+        )
         return (
             self.filter(Q(pk__in=statements) | Q(pk__in=events))
             .select_related("outlet")
-            .order_by(F("published_on").asc(nulls_last=True), "pk")
+            .defer("search_vector")
+            .order_by(F("published_on").desc(nulls_last=True), "-pk")
         )
 
 
@@ -454,7 +530,11 @@ class Source(models.Model):
 
     class Meta:
         ordering = [F("published_on").desc(nulls_last=True), "title"]
-        indexes = [GinIndex(fields=["search_vector"], name="source_search")]  # search page
+        indexes = [
+            GinIndex(fields=["search_vector"], name="source_search"),  # search page
+            # Intake and duplicate warnings: the source with this URL.
+            models.Index(fields=["url"], name="source_url"),
+        ]
         constraints = [
             check("source_language_valid", Q(language="") | Q(language__in=LANGUAGE_CODES)),
             check(
@@ -541,12 +621,21 @@ class StatementQuerySet(PublishableQuerySet):
     def earlier_than(self, statement):
         """Before statement in the (date, id) order, nearest first."""
         before = Q(date__lt=statement.date) | Q(date=statement.date, pk__lt=statement.pk)
-        return self.filter(before).order_by("-date", "-pk")
+        # date__lte is implied, but it is what lets the (speaker, date, id) index start there.
+        return (
+            self.filter(before, date__lte=statement.date)
+            .defer("search_vector")
+            .order_by("-date", "-pk")
+        )
 
     def later_than(self, statement):
         """After statement in the (date, id) order, nearest first."""
         after = Q(date__gt=statement.date) | Q(date=statement.date, pk__gt=statement.pk)
-        return self.filter(after).order_by("date", "pk")
+        return (
+            self.filter(after, date__gte=statement.date)
+            .defer("search_vector")
+            .order_by("date", "pk")
+        )
 
     def with_display_relations(self):
         return self.select_related("speaker", "source__outlet").prefetch_related(
@@ -582,6 +671,10 @@ class Statement(EnteredFromSource, models.Model):
     source_locator = models.CharField(
         "where in the source", max_length=200, blank=True, help_text="e.g. paragraph 1"
     )
+    # Where the words stand in the article text pasted at intake (intake.models.Intake), in
+    # characters, so that the surrounding sentences can be shown; empty when typed in by hand.
+    passage_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    passage_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
     treaties = models.ManyToManyField(Treaty, blank=True, related_name="statements")
     mentions = models.ManyToManyField(
         Actor, blank=True, related_name="mentioned_in", verbose_name="actors mentioned"
@@ -594,15 +687,11 @@ class Statement(EnteredFromSource, models.Model):
     slug = models.SlugField(
         max_length=80, blank=True, help_text="Decoration in the permalink; the id is what counts."
     )
-    # The statement's own words. Its speaker's names and aliases are matched at query time
-    # (treaties/search.py), so renaming an actor or adding an alias needs no re-indexing.
-    search_vector = models.GeneratedField(
-        expression=document(
-            ("text", "A"), ("original_text", "B"), ("setting_detail", "C"), ("editor_note", "D")
-        ),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    # The statement's words, its speaker's names and aliases and the names of its treaties in
+    # one indexed document, so that one GIN lookup bounds any search ("zakharova specific
+    # contacts"). Written by the database (treaties/sql/summaries.sql), also when an alias is
+    # added or a treaty renamed: whatever Django sends here is replaced.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -616,8 +705,18 @@ class Statement(EnteredFromSource, models.Model):
         indexes = [
             # An actor's statements, newest first (actor page, previous/next links).
             models.Index(fields=["speaker", "date"], name="statement_speaker_date"),
-            # Latest published statements (home page, timeline).
-            models.Index(fields=["status", "date"], name="statement_status_date"),
+            # Published statements in (date, id) order: home page, timeline pages (keyset).
+            models.Index(
+                fields=["date", "id"],
+                condition=Q(status=Status.PUBLISHED),
+                name="statement_published_date",
+            ),
+            # One speaker's published statements in (date, id) order: actor page, who said what.
+            models.Index(
+                fields=["speaker", "date", "id"],
+                condition=Q(status=Status.PUBLISHED),
+                name="statement_published_speaker",
+            ),
             # Search page: full text over the words, original words, setting and note.
             GinIndex(fields=["search_vector"], name="statement_search"),
         ]
@@ -820,3 +919,110 @@ def date_precision_errors(date, precision, field):
     if precision not in (DatePrecision.DAY, DatePrecision.YEAR) and date.day != 1:
         return {field: "For a month-precise date, enter the first day of that month."}
     return {}
+
+
+# Summaries kept by the database ---------------------------------------------------------
+#
+# Written only by triggers (treaties/sql/summaries.sql) in the same transaction as the change
+# to a statement or its links, so they are always current; pages read a few rows of them
+# instead of counting or grouping a million statements. `manage.py rebuild_summaries`
+# recomputes both from scratch (after a bulk load with the triggers off).
+
+
+def _key(value) -> int:
+    """A tally key: a record's id, or 0 for "all"."""
+    if value is None:
+        return 0
+    return value if isinstance(value, int) else value.pk
+
+
+class StatementTallyQuerySet(models.QuerySet):
+    def of(self, *, speaker=None, treaty=None, topic=None, year=None):
+        """The one row for these keys (records or ids); None means "all"."""
+        return self.filter(
+            speaker_id=_key(speaker), treaty_id=_key(treaty), topic_id=_key(topic), year=year or 0
+        )
+
+    def count_of(self, **keys) -> int:
+        """Published statements for these keys (see of()), from one indexed row."""
+        return self.of(**keys).values_list("statements", flat=True).first() or 0
+
+    def speakers(self, *, treaty=None, topic=None):
+        """Speakers on a treaty and/or topic, most statements first, then the latest."""
+        return self.filter(
+            treaty_id=_key(treaty), topic_id=_key(topic), year=0, speaker_id__gt=0
+        ).order_by("-statements", "-latest", "speaker_id")
+
+    def years_of(self, speaker, *, treaty=None):
+        """The years in which speaker said something published (about treaty), newest first."""
+        return self.filter(
+            speaker_id=_key(speaker), treaty_id=_key(treaty), topic_id=0, year__gt=0
+        ).order_by("-year")
+
+    def treaties_of(self, speaker):
+        return self.filter(speaker_id=_key(speaker), treaty_id__gt=0, topic_id=0, year=0)
+
+
+class StatementTally(models.Model):
+    """How many published statements, and the latest date, for one combination of speaker,
+    treaty, topic and year; 0 in a key means "all" ((0, t, 0, 0) is everything said about
+    treaty t). Rows exist for (speaker | all) x (treaty | all) x (topic | all) and
+    (speaker | all) x (treaty | all) x year. The keys are plain ids, not foreign keys, so that
+    0 can stand for "all" and every lookup is an equality an index serves."""
+
+    speaker_id = models.BigIntegerField()
+    treaty_id = models.BigIntegerField()
+    topic_id = models.BigIntegerField()
+    year = models.SmallIntegerField()
+    statements = models.PositiveIntegerField()
+    latest = models.DateField()
+
+    objects = StatementTallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["speaker_id", "treaty_id", "topic_id", "year"], name="tally_unique_keys"
+            ),
+        ]
+        indexes = [
+            # Who said what and the treaty page: the most frequent speakers on a treaty/topic.
+            models.Index(
+                "treaty_id",
+                "topic_id",
+                "year",
+                F("statements").desc(),
+                F("latest").desc(),
+                "speaker_id",
+                name="tally_speakers",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.statements} statements"
+
+
+class TreatyStatement(models.Model):
+    """A published statement about a treaty, with its date and speaker copied in, so that a
+    treaty's statements (and one speaker's on it) come in date order from one index."""
+
+    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="+")
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="+")
+    speaker = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("treaty", "statement", name="treaty_statement_unique"),
+        ]
+        indexes = [
+            # A treaty's timeline, treaty page, recent sources (keyset on date, statement).
+            models.Index(fields=["treaty", "date", "statement"], name="treaty_statement_date"),
+            # One speaker's statements about a treaty: who said what, filtered timelines.
+            models.Index(
+                fields=["treaty", "speaker", "date", "statement"], name="treaty_speaker_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.treaty_id}: {self.statement_id}"

@@ -5,27 +5,32 @@ How a query matches. It is split into words (at most MAX_WORDS), each matched as
 that results appear while a word is still being typed and "contact" finds "contacts" (the
 `armscontrol` configuration does not stem). Every word must match a record somewhere:
 
-- a statement, in its own words (the stored, GIN-indexed search vector), or in its speaker's
-  name or any alias (trigram word similarity on accent-folded names, so "Zajarova",
-  "Zajárova", "Zakharova" and "Захарова" all reach Maria Zakharova), or in the name of a
-  treaty it concerns. So "zakharova specific contacts" finds her quote: "zakharova" matches
-  the speaker, the other two words the quote.
-- an event, likewise in its own text, the actors involved or its treaties;
+- a statement, in its search document: its own words, its speaker's name and every alias,
+  and the names of the treaties it concerns, folded together by the database when any of
+  them changes (treaties/sql/summaries.sql). So "zakharova specific contacts" finds her
+  quote, "Zajárova", "Zajarova" and "Захарова" too (accents are folded; aliases in any
+  script are in the document), and one GIN lookup answers the whole query.
+- an event, in its own text, the actors involved or its treaties;
 - a source, in its title or author, or its outlet's names;
 - a treaty, in its names or summary.
 An actor is listed when every word is close to one of its names or aliases ("maria
-zakharova"); a word that is close to no one's name ("specific") leaves the actors out.
+zakharova"; trigram word similarity on accent-folded names); a word that is close to no
+one's name ("specific") leaves the actors out.
 
-Speakers are matched at query time instead of copying their names into each statement's
-vector: the vectors stay plain generated columns, and an alias added or an actor renamed is
-found at once with nothing to keep in sync.
+Bounded work per query: statements and sources are large tables, so the index gives at most
+CANDIDATES matches, which are then ranked; counts above that are shown as "1,000+". Only
+the page shown gets highlighted excerpts. The database's full-text search is the default
+engine; a site that outgrows one PostgreSQL moves these functions to OpenSearch (see the
+README's scale-out notes) behind the same interface: groups(terms) and highlighted().
 """
 
+import contextlib
 import functools
 import operator
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -33,6 +38,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramWordSimilarity,
 )
+from django.db import connection, transaction
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, Length
 from django.db.models.lookups import LessThanOrEqual
@@ -44,6 +50,8 @@ from .models import Actor, ActorAlias, Event, Source, Statement, Treaty
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
+# How many matches of a large table are ranked: the work per query stops there.
+CANDIDATES = 1000
 # A word: letters and digits in any script. Underscores and punctuation separate words, so
 # nothing in a word has a meaning in tsquery syntax.
 WORD = re.compile(r"[^\W_]+")
@@ -55,10 +63,19 @@ START, STOP = "\ue000", "\ue001"
 QUOTE_SHOWN_WHOLE = 700
 
 
+STOPWORDS = frozenset(
+    line
+    for line in (Path(__file__).parent / "data" / "stopwords.txt").read_text().splitlines()
+    if line and not line.startswith("#")
+)
+
+
 def words(query: str) -> list[str]:
-    """The distinct words of a query, in order, at most MAX_WORDS of them."""
-    found = dict.fromkeys(word.lower() for word in WORD.findall(query))
-    return list(found)[:MAX_WORDS]
+    """The distinct words of a query, in order, at most MAX_WORDS of them; words such as "the"
+    are left out, unless the query has nothing else."""
+    found = list(dict.fromkeys(word.lower() for word in WORD.findall(query)))
+    meaningful = [word for word in found if word not in STOPWORDS]
+    return (meaningful or found)[:MAX_WORDS]
 
 
 def prefix_query(word: str, weights: str = "") -> SearchQuery:
@@ -73,6 +90,28 @@ def any_word_query(terms: list[str]) -> SearchQuery:
 
 def all_words_query(terms: list[str]) -> SearchQuery:
     return functools.reduce(operator.and_, (prefix_query(word) for word in terms))
+
+
+def typed_query(terms: list[str]) -> SearchQuery:
+    """Every word, the last as a prefix (it may still be being typed), the others whole: a
+    whole word is one entry of the GIN index, a prefix a range of them, which costs far more
+    when many words are common."""
+    whole = [SearchQuery(word, search_type="raw", config=CONFIG) for word in terms[:-1]]
+    return functools.reduce(operator.and_, [*whole, prefix_query(terms[-1])])
+
+
+@contextlib.contextmanager
+def index_lookups():
+    """A transaction in which the planner takes matches from the GIN indexes.
+
+    With LIMIT CANDIDATES and a common word, the planner's cheapest-looking plan is a
+    sequential scan that stops after CANDIDATES matches, which for a word in 3% of rows
+    reads 30,000 of them; the index reads only the matches. More memory keeps the bitmap of
+    a common word exact instead of lossy (no recheck of every row on a lossy page).
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '32MB'")
+        yield
 
 
 # Building blocks: what one word can match -----------------------------------------------
@@ -108,15 +147,6 @@ def _every_word(terms: list[str], matches) -> Q:
     return functools.reduce(operator.and_, (matches(word) for word in terms))
 
 
-def _statement_word(word: str) -> Q:
-    about = Statement.treaties.through.objects.filter(treaty__in=treaties_named(word))
-    return (
-        Q(search_vector=prefix_query(word))
-        | named("speaker", word)
-        | Q(pk__in=about.values("statement_id"))
-    )
-
-
 def _event_word(word: str) -> Q:
     involving = Event.actors.through.objects.filter(named("actor", word))
     about = Event.treaties.through.objects.filter(treaty__in=treaties_named(word))
@@ -141,12 +171,30 @@ def _headline(field: str, terms: list[str], **options) -> SearchHeadline:
 
 
 def statements(terms: list[str]):
-    """Published statements matching every word, best first, with a highlighted excerpt."""
-    return (
+    """Published statements matching every word, best first among the first CANDIDATES the
+    index gives, and how many candidates there are. Highlighted excerpts come from
+    with_headlines(), for the page shown."""
+    # Taken once, as ids: counting and ranking them does not search the index again.
+    candidates = list(
         Statement.objects.published()
-        .filter(_every_word(terms, _statement_word))
+        .filter(search_vector=typed_query(terms))
+        .values_list("pk", flat=True)[:CANDIDATES]
+    )
+    ranked = (
+        Statement.objects.filter(pk__in=candidates)
+        .annotate(rank=SearchRank(F("search_vector"), any_word_query(terms)))
+        .with_display_relations()
+        .defer("search_vector", "source__search_vector")
+        .order_by("-rank", "-date", "-id")
+    )
+    return ranked, len(candidates)
+
+
+def with_headlines(statements, terms: list[str]):
+    """The statements again, each with `headline`: its words with the matches marked."""
+    return (
+        Statement.objects.filter(pk__in=[statement.pk for statement in statements])
         .annotate(
-            rank=SearchRank(F("search_vector"), any_word_query(terms)),
             # A quote of a few sentences is shown whole; a long one as its best passage.
             headline=Case(
                 When(
@@ -156,9 +204,7 @@ def statements(terms: list[str]):
                 default=_headline("text", terms, max_words=50, min_words=25, short_word=2),
             ),
         )
-        .with_display_relations()
-        .defer("search_vector", "source__search_vector")
-        .order_by("-rank", "-date", "-id")
+        .in_bulk()
     )
 
 
@@ -190,13 +236,19 @@ def treaties(terms: list[str]):
 
 
 def sources(terms: list[str]):
-    """Sources behind published records (a draft's source is not public yet)."""
+    """Sources behind published records (a draft's source is not public yet), best first
+    among the first CANDIDATES matches, and how many candidates there are."""
     public = Q(
         Exists(Statement.objects.published().filter(source=OuterRef("pk")))
         | Exists(Event.objects.published().filter(source=OuterRef("pk")))
     )
-    return (
-        Source.objects.filter(public, _every_word(terms, _source_word))
+    candidates = list(
+        Source.objects.filter(public, _every_word(terms, _source_word)).values_list(
+            "pk", flat=True
+        )[:CANDIDATES]
+    )
+    ranked = (
+        Source.objects.filter(pk__in=candidates)
         .annotate(
             rank=SearchRank(F("search_vector"), any_word_query(terms)),
             title_headline=_headline("title", terms, highlight_all=True),
@@ -205,6 +257,7 @@ def sources(terms: list[str]):
         .defer("search_vector")
         .order_by("-rank", F("published_on").desc(nulls_last=True), "title")
     )
+    return ranked, len(candidates)
 
 
 def actors(terms: list[str]):
@@ -237,16 +290,22 @@ class Group:
     key: str
     label: str
     queryset: object
+    count: int
     overview_size: int  # how many are shown on the "all kinds" page
 
 
 def groups(terms: list[str]) -> list[Group]:
+    """Every kind, each with its count: the candidates taken for statements and sources (at
+    most CANDIDATES), an exact count for the small tables."""
+    statement_matches, statement_count = statements(terms)
+    source_matches, source_count = sources(terms)
+    actor_matches, treaty_matches, event_matches = actors(terms), treaties(terms), events(terms)
     return [
-        Group("statements", "Statements", statements(terms), 8),
-        Group("actors", "Actors", actors(terms), 4),
-        Group("treaties", "Treaties", treaties(terms), 3),
-        Group("events", "Events", events(terms), 5),
-        Group("sources", "Sources", sources(terms), 4),
+        Group("statements", "Statements", statement_matches, statement_count, 8),
+        Group("actors", "Actors", actor_matches, actor_matches.count(), 4),
+        Group("treaties", "Treaties", treaty_matches, treaty_matches.count(), 3),
+        Group("events", "Events", event_matches, event_matches.count(), 5),
+        Group("sources", "Sources", source_matches, source_count, 4),
     ]
 
 

@@ -34,6 +34,7 @@ from .models import (
     TreatyKind,
     TreatyLimit,
     TreatyParty,
+    TreatySigner,
     TreatyStatus,
 )
 
@@ -106,6 +107,16 @@ class ActorSeed:
 class PartySeed:
     state: str  # an actor's slug
     withdrew_on: datetime.date | None = None
+    note: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class SignerSeed:
+    signer: str  # a person's slug
+    on_behalf_of: str  # a state's slug
+    signed_on: datetime.date | None = None
+    signed_at: str = ""
+    note: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -135,6 +146,7 @@ class TreatySeed:
     wikidata_id: str = ""
     parties: tuple[PartySeed, ...] = ()
     limits: tuple[LimitSeed, ...] = ()
+    signers: tuple[SignerSeed, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -694,6 +706,10 @@ TREATIES = [
         suspended_on=day(2023, 2, 21),
         ended_on=day(2026, 2, 5),
         parties=(PartySeed("united-states"), PartySeed("russia")),
+        signers=(
+            SignerSeed("barack-obama", "united-states", day(2010, 4, 8), "Prague"),
+            SignerSeed("dmitry-medvedev", "russia", day(2010, 4, 8), "Prague"),
+        ),
         limits=(
             LimitSeed(
                 "deployed strategic warheads",
@@ -742,7 +758,30 @@ TREATIES = [
         in_force_on=day(1988, 6, 1),
         suspended_on=day(2019, 2, 2),
         ended_on=day(2019, 8, 2),
-        parties=(PartySeed("united-states", day(2019, 8, 2)), PartySeed("russia")),
+        parties=(
+            PartySeed("united-states", day(2019, 8, 2)),
+            PartySeed(
+                "soviet-union",
+                note="Signed and ratified the treaty; dissolved in 1991, its rights and "
+                "obligations passing to its successor states.",
+            ),
+            PartySeed(
+                "russia",
+                note="Successor state of the Soviet Union, which signed the treaty: Russia "
+                "continued its rights and obligations. It suspended its own obligations in "
+                "March 2019.",
+            ),
+        ),
+        signers=(
+            SignerSeed("ronald-reagan", "united-states", day(1987, 12, 8), "Washington"),
+            SignerSeed(
+                "mikhail-gorbachev",
+                "soviet-union",
+                day(1987, 12, 8),
+                "Washington",
+                note="For the Soviet Union; Russia is its successor state.",
+            ),
+        ),
         limits=(
             LimitSeed(
                 "ground-launched ballistic and cruise missiles with ranges of 500–5,500 km, and "
@@ -774,8 +813,18 @@ TREATIES = [
         signed_at="Helsinki",
         in_force_on=day(2002, 1, 1),
         parties=(
-            PartySeed("united-states", day(2020, 11, 22)),
-            PartySeed("russia", day(2021, 12, 18)),
+            PartySeed(
+                "united-states",
+                day(2020, 11, 22),
+                note="Signed in Helsinki on 24 March 1992; a party from the treaty's entry "
+                "into force on 1 January 2002. Gave notice of withdrawal on 22 May 2020.",
+            ),
+            PartySeed(
+                "russia",
+                day(2021, 12, 18),
+                note="Signed in Helsinki on 24 March 1992; a party from the treaty's entry "
+                "into force on 1 January 2002. Gave notice of withdrawal on 18 June 2021.",
+            ),
         ),
         limits=(
             LimitSeed(
@@ -1125,7 +1174,9 @@ predecessor.
             "B-52 submarine launchers and strategic aircraft in its nuclear arsenal, and also "
             "criticizing the “arbitrary reclassification” of some missile silos.",
             when=mid_month(2022, 10),
-            kind=StatementKind.WRITTEN,
+            # The article's narration of the statement, not its words: a paraphrase, in which
+            # only "arbitrary reclassification" is quoted.
+            kind=StatementKind.PARAPHRASE,
             setting=Setting.OFFICIAL_STATEMENT,
             setting_detail="Foreign Ministry statement",
             source_locator="paragraph 7",
@@ -1432,6 +1483,7 @@ def load_seed_data() -> Counter:
     loader.load_topics()
     loader.load_actors()
     loader.load_treaties()
+    loader.load_signers()
     for seed in SOURCES:
         loader.load_source(seed)
     return loader.created
@@ -1445,6 +1497,7 @@ REPORTED_MODELS = [
     Role,
     Treaty,
     TreatyParty,
+    TreatySigner,
     TreatyLimit,
     Source,
     Statement,
@@ -1529,7 +1582,7 @@ class _Loader:
         for seed in TREATIES:
             if not _never_existed(Treaty, slug=seed.slug):
                 continue
-            treaty = self.create(Treaty, **_fields(seed, "parties", "limits"))
+            treaty = self.create(Treaty, **_fields(seed, "parties", "limits", "signers"))
             for party in seed.parties:
                 if party.state in actors:  # unless editors deleted the state
                     self.create(
@@ -1537,9 +1590,31 @@ class _Loader:
                         treaty=treaty,
                         state=actors[party.state],
                         withdrew_on=party.withdrew_on,
+                        note=party.note,
                     )
             for position, limit in enumerate(seed.limits):
                 self.create(TreatyLimit, treaty=treaty, position=position, **_fields(limit))
+
+    def load_signers(self):
+        """Signers also for treaties loaded before signers were recorded: each one whose row
+        never existed (one an editor deleted stays deleted), if the treaty and actors do."""
+        actors, treaties = self.by_slug(Actor), self.by_slug(Treaty)
+        for seed in TREATIES:
+            treaty = treaties.get(seed.slug)
+            for signer in seed.signers:
+                person = actors.get(signer.signer)
+                if treaty is None or person is None:
+                    continue
+                if _never_existed(TreatySigner, treaty=treaty, signer=person):
+                    self.create(
+                        TreatySigner,
+                        treaty=treaty,
+                        signer=person,
+                        on_behalf_of=actors.get(signer.on_behalf_of),
+                        signed_on=signer.signed_on,
+                        signed_at=signer.signed_at,
+                        note=signer.note,
+                    )
 
     def load_source(self, seed: SourceSeed):
         """The source with all its statements and events, or nothing."""

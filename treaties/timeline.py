@@ -1,21 +1,48 @@
 """The timeline: published statements and events on one line, filtered and paged together.
 
-Paging two tables as one list: a UNION ALL of (date, kind, id) rows is ordered and sliced in
-the database, then the page's statements and events are loaded with their relations in one
-query each. The number of queries per page is the same whatever the tables hold.
+Paged by keyset, not by page number: a page is the next `per_page` entries after a cursor
+(the last entry shown: its date, kind and id). Each kind takes its own `per_page + 1` rows
+from an index in timeline order, starting after the cursor, and the two short lists are
+merged here, so a page costs the same at the millionth entry as at the first. Statements
+about a treaty come from TreatyStatement, which holds their dates for exactly this.
+
+In timeline order a day's events come before its statements; entries of one kind are in id
+order. The number of queries per page is the same whatever the tables hold.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Q
 
 from .dates import DatePrecision
-from .models import Event, Statement
+from .models import Event, Statement, StatementTally, TreatyStatement
 
 PER_PAGE = 25
 STATEMENT, EVENT = "statement", "event"
+# Events are few beside statements; counting a filtered set of them stops here.
+EVENTS_COUNTED = 10_000
+
+
+@dataclass(frozen=True, order=True)
+class Cursor:
+    """Where a page of the timeline starts: just after this entry."""
+
+    date: datetime.date
+    kind: str
+    pk: int
+
+    def __str__(self):
+        return f"{self.date.isoformat()}~{self.kind[0]}{self.pk}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Cursor":
+        """Raises ValueError for anything that is not a cursor this module wrote."""
+        day, _, entry = text.partition("~")
+        kinds = {"s": STATEMENT, "e": EVENT}
+        if entry[:1] not in kinds or not entry[1:].isdigit() or len(entry) > 20:
+            raise ValueError(text)
+        return cls(datetime.date.fromisoformat(day), kinds[entry[0]], int(entry[1:]))
 
 
 def statements_for(filters: dict):
@@ -51,29 +78,75 @@ def _in_range(queryset, filters):
     return queryset
 
 
-def _rows(queryset, kind):
-    return (
-        queryset.order_by()
-        .annotate(
-            entry_kind=Value(kind),
-            # A date known only to the year is stored as 1 January; this keeps such entries
-            # together at the edge of their year instead of among the January ones.
-            year_only=Case(
-                When(date_precision=DatePrecision.YEAR, then=1),
-                default=0,
-                output_field=IntegerField(),
-            ),
+def _statement_keys(filters: dict):
+    """(date, id) rows of the filtered statements, from the index that serves the filter."""
+    if filters.get("kind") == "events":
+        return None
+    if treaty := filters.get("treaty"):
+        rows = TreatyStatement.objects.filter(treaty=treaty)
+        if actor := filters.get("actor"):
+            rows = rows.filter(speaker=actor)
+        return _in_range(rows, filters), "statement_id"
+    return statements_for(filters), "id"
+
+
+def after(cursor: Cursor | None, kind: str, *, oldest_first: bool, pk_field: str = "id") -> Q:
+    """Entries of kind that come after cursor in timeline order."""
+    if cursor is None:
+        return Q()
+    beyond = "gt" if oldest_first else "lt"
+    if kind == cursor.kind:
+        # The first condition is implied by the second; it lets the index scan start there.
+        return Q(**{f"date__{beyond}e": cursor.date}) & (
+            Q(**{f"date__{beyond}": cursor.date})
+            | Q(date=cursor.date, **{f"{pk_field}__{beyond}": cursor.pk})
         )
-        .values_list("date", "year_only", "entry_kind", "pk")
+    if cursor.kind < kind:  # the cursor's day still has entries of this kind to come
+        return Q(**{f"date__{beyond}e": cursor.date})
+    return Q(**{f"date__{beyond}": cursor.date})
+
+
+def _branch(queryset, pk_field, kind, cursor, limit, oldest_first):
+    order = ("date", pk_field) if oldest_first else ("-date", f"-{pk_field}")
+    rows = (
+        queryset.filter(after(cursor, kind, oldest_first=oldest_first, pk_field=pk_field))
+        .order_by(*order)
+        .values_list("date", pk_field)[:limit]
     )
+    return [Cursor(date, kind, pk) for date, pk in rows]
 
 
-def merged(statements, events, *, oldest_first=False):
-    """(date, year_only, kind, id) rows of both, in timeline order, ready to slice."""
-    rows = _rows(statements, STATEMENT).union(_rows(events, EVENT), all=True)
+def merged_keys(filters: dict, cursor: Cursor | None, limit: int) -> list[Cursor]:
+    """The next `limit` entries after cursor, as cursors, in timeline order."""
+    oldest_first = filters.get("order") == "oldest"
+    keys = []
+    if found := _statement_keys(filters):
+        queryset, pk_field = found
+        keys += _branch(queryset, pk_field, STATEMENT, cursor, limit, oldest_first)
+    if filters.get("kind") != "statements":
+        keys += _branch(events_for(filters), "id", EVENT, cursor, limit, oldest_first)
     if oldest_first:
-        return rows.order_by("date", "-year_only", "entry_kind", "pk")
-    return rows.order_by("-date", "year_only", "entry_kind", "-pk")
+        keys.sort(key=lambda key: (key.date, key.kind, key.pk))
+    else:
+        # Newest first, but within a day events still come first and ids go down.
+        keys.sort(key=lambda key: (-key.date.toordinal(), key.kind, -key.pk))
+    return keys[:limit]
+
+
+def total(filters: dict) -> int | None:
+    """How many entries match, from the summaries; None where that would mean counting a
+    large set (a date range: the summaries count by whole year only)."""
+    if filters.get("from") or filters.get("to"):
+        return None
+    statements = 0
+    if filters.get("kind") != "events":
+        statements = StatementTally.objects.count_of(
+            speaker=filters.get("actor"), treaty=filters.get("treaty")
+        )
+    events = 0
+    if filters.get("kind") != "statements":
+        events = events_for(filters).order_by()[:EVENTS_COUNTED].count()
+    return statements + events
 
 
 @dataclass
@@ -97,59 +170,66 @@ class Entry:
 
 @dataclass
 class TimelinePage:
-    page: object  # django.core.paginator.Page
     entries: list[Entry]
-    requested_page: int | None
+    cursor: Cursor | None  # where this page starts (None: at the beginning)
+    next_cursor: Cursor | None  # where the next page starts (None: this is the last)
+    total: int | None  # every matching entry, when the summaries can say
 
     @property
-    def out_of_range(self) -> bool:
-        return self.requested_page is not None and self.requested_page != self.page.number
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
 
 
-def _group_key(date, year_only):
-    return (date.year, None if year_only else date.month)
+def _group_key(record):
+    month = None if record.date_precision == DatePrecision.YEAR else record.date.month
+    return (record.date.year, month)
 
 
-def timeline_page(filters: dict, *, per_page: int = PER_PAGE) -> TimelinePage:
-    rows_query = merged(
-        statements_for(filters), events_for(filters), oldest_first=filters.get("order") == "oldest"
-    )
-    requested = filters.get("page")
-    page = Paginator(rows_query, per_page).get_page(requested)
-    offset = (page.number - 1) * per_page
-    # One row more, the last of the previous page, says whether this page opens a new year
-    # or month (so "load more" does not repeat the heading of a month it continues).
-    rows = list(rows_query[max(offset - 1, 0) : offset + per_page])
-    previous = rows.pop(0) if offset else None
+def timeline_page(
+    filters: dict, *, cursor: Cursor | None = None, per_page: int = PER_PAGE, count=True
+) -> TimelinePage:
+    keys = merged_keys(filters, cursor, per_page + 1)
+    next_cursor = keys[per_page - 1] if len(keys) > per_page else None
+    keys = keys[:per_page]
 
     ids = {STATEMENT: [], EVENT: []}
-    for _date, _year_only, kind, pk in rows:
-        ids[kind].append(pk)
+    for key in keys:
+        ids[key.kind].append(key.pk)
     records = {
         STATEMENT: Statement.objects.filter(pk__in=ids[STATEMENT])
         .with_display_relations()
         .defer("search_vector", "source__search_vector")
-        .in_bulk(),
+        .in_bulk()
+        if ids[STATEMENT]
+        else {},
         EVENT: Event.objects.filter(pk__in=ids[EVENT])
         .with_display_relations()
         .defer("search_vector", "source__search_vector")
-        .in_bulk(),
+        .in_bulk()
+        if ids[EVENT]
+        else {},
     }
 
     entries = []
-    last_key = _group_key(previous[0], previous[1]) if previous else None
-    for date, year_only, kind, pk in rows:
-        record = records[kind].get(pk)
+    # A page that continues a month does not repeat its heading.
+    last_key = (cursor.date.year, cursor.date.month) if cursor else None
+    for key in keys:
+        record = records[key.kind].get(key.pk)
         if record is None:  # unpublished or deleted between the two queries
             continue
-        key = _group_key(date, year_only)
+        group = _group_key(record)
         entries.append(
             Entry(
-                kind=kind,
+                kind=key.kind,
                 record=record,
-                new_year=last_key is None or key[0] != last_key[0],
-                new_month=last_key is None or key != last_key,
+                new_year=last_key is None or group[0] != last_key[0],
+                new_month=last_key is None or group != last_key,
             )
         )
-        last_key = key
-    return TimelinePage(page=page, entries=entries, requested_page=requested)
+        last_key = group
+    return TimelinePage(
+        entries=entries,
+        cursor=cursor,
+        next_cursor=next_cursor,
+        total=total(filters) if count else None,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import lists, pages, search
+from .views import cite, lists, pages, search
 
 app_name = "treaties"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     # A quote's permalink: the id is what counts, the slug is decoration.
     path("q/<int:pk>/", pages.statement_detail, name="statement_short"),
     path("q/<int:pk>/<str:slug>/", pages.statement_detail, name="statement_detail"),
+    # "Cite": BibTeX, RIS or CSL-JSON (fmt is bib, ris or json); a statement's share card.
+    path("q/<int:pk>/cite.<str:fmt>", cite.statement_citation, name="statement_citation"),
+    path("q/<int:pk>/card.png", cite.statement_card, name="statement_card"),
+    path("events/<slug:slug>/cite.<str:fmt>", cite.event_citation, name="event_citation"),
     path("timeline/", lists.timeline, name="timeline"),
     path("timeline/export.csv", lists.timeline_export, name="timeline_export"),
     path("who-said-what/", lists.who_said_what, name="who_said_what"),

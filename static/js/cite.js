@@ -1,6 +1,8 @@
-// "Copy citation": copies the text of the element named by data-copy-target. Where the
+// "Copy citation" and "Copy link": a button copies the text of the element named by its
+// data-copy-target, or the value of its data-copy-text (a quote's permalink). Where the
 // clipboard is unavailable (an insecure origin, a refused permission), the text is selected
-// instead so the reader can copy it with the keyboard. Loaded with defer; no inline handlers.
+// instead (or, for a link, shown in the status) so the reader can copy it with the keyboard.
+// Loaded with defer; no inline handlers.
 (function () {
   "use strict";
 
@@ -20,14 +22,22 @@
   }
 
   function copy(button) {
-    var target = document.getElementById(button.dataset.copyTarget);
-    if (!target) {
-      return;
+    var target = null;
+    var text = button.dataset.copyText;
+    if (!text) {
+      target = document.getElementById(button.dataset.copyTarget);
+      if (!target) {
+        return;
+      }
+      text = target.textContent.trim();
     }
-    var text = target.textContent.trim();
     var fallback = function () {
-      selectText(target);
-      say(button, "Selected: press Ctrl+C (⌘C on a Mac) to copy.");
+      if (target) {
+        selectText(target);
+        say(button, "Selected: press Ctrl+C (⌘C on a Mac) to copy.");
+      } else {
+        say(button, "Copy this link: " + text);
+      }
     };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(function () {
@@ -38,7 +48,7 @@
     }
   }
 
-  document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+  document.querySelectorAll("[data-copy-target], [data-copy-text]").forEach(function (button) {
     button.hidden = false; // the button only appears where it can work
     button.addEventListener("click", function () {
       copy(button);

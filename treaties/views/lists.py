@@ -98,20 +98,20 @@ def timeline(request):
     form = TimelineFilterForm(request.GET)
     form.is_valid()
     filters = form.filters()
-    result = timeline_page(filters)
-    filters.pop("page", None)
+    cursor = filters.pop("after", None)
+    result = timeline_page(filters, cursor=cursor)
     base_query = query_string(filters)
-    page_number = result.page.number if result.page.number > 1 else None
     context = {
         "page_title": _timeline_title(filters),
         "form": form,
         "filters": filters,
         "result": result,
-        "page_obj": result.page,
-        "problems": _problems(form, result, "this timeline"),
+        "problems": form.problems,
         "base_query": base_query,
+        "next_query": query_string(filters, after=result.next_cursor),
         "export_url": _url("treaties:timeline_export", base_query),
         "clear_url": reverse("treaties:timeline"),
+        "first_url": _url("treaties:timeline", base_query),
     }
     return render_list(
         request,
@@ -119,7 +119,7 @@ def timeline(request):
         context,
         partials=["results", "more"],
         invalid=bool(form.errors),
-        clean_url=_url("treaties:timeline", query_string(filters, page=page_number)),
+        clean_url=_url("treaties:timeline", query_string(filters, after=cursor)),
     )
 
 

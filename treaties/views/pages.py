@@ -1,21 +1,36 @@
 """One record per page: home, a treaty, an actor, a statement's permalink, an event."""
 
+import datetime
+
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from ..filters import CursorField, EchoingForm
 from ..lifespans import treaty_lifespans
-from ..models import Actor, Event, Source, Statement, Treaty, TreatyParty
-from ..sharing import citation_text, quotation_json_ld, setting_phrase
+from ..models import (
+    Actor,
+    Event,
+    Source,
+    Statement,
+    StatementTally,
+    Status,
+    Treaty,
+    TreatyParty,
+    estimated_count,
+)
+from ..sharing import quotation_json_ld, setting_phrase
 from ..sides import sides_page
 from ..timeline import timeline_page
-from .lists import render_list
+from .cite import event_page_context, statement_page_context
+from .lists import query_string, render_list
 
 LATEST_STATEMENTS = 6
+HOME_TREATIES = 12
 ACTOR_STATEMENTS_PER_PAGE = 20
 MENTIONS_SHOWN = 10
 CONTEXT_SHOWN = 8  # of each kind
@@ -26,19 +41,26 @@ CONTEXT_SHOWN = 8  # of each kind
 
 @require_safe
 def home(request):
-    treaties = list(Treaty.objects.all())
+    # The chart and the list show the latest treaties: the page weighs the same with 200.
+    treaties = list(Treaty.objects.latest_signed()[:HOME_TREATIES])
     today = timezone.localdate()
-    latest = Statement.objects.published().with_display_relations()[:LATEST_STATEMENTS]
+    latest = (
+        Statement.objects.published()
+        .with_display_relations()
+        .defer("search_vector", "source__search_vector")
+        .order_by("-date", "-id")[:LATEST_STATEMENTS]
+    )
     return render(
         request,
         "treaties/home.html",
         {
             "holdings": {
-                "treaties": len(treaties),
-                "statements": Statement.objects.published().count(),
-                "events": Event.objects.published().count(),
-                "actors": Actor.objects.count(),
-                "sources": Source.objects.count(),
+                "treaties": Treaty.objects.count(),
+                "statements": StatementTally.objects.count_of(),
+                # Estimates: exact counts of these tables would read them whole.
+                "events": estimated_count(Event),
+                "actors": estimated_count(Actor),
+                "sources": estimated_count(Source),
             },
             "treaties": treaties,
             "chart": treaty_lifespans(treaties, today=today),
@@ -73,13 +95,13 @@ def treaty_detail(request, slug):
         "treaty": treaty,
         "parties": list(treaty.treatyparty_set.all()),
         "entries": [(entry.kind, entry.record) for entry in timeline.entries],
-        "entries_total": timeline.page.paginator.count,
+        "entries_total": timeline.total,
         "order": order,
         "other_order": "oldest" if order == "newest" else "newest",
         "order_message": order_message,
         "speakers": [speaker for side in sides.sides for speaker in side.speakers],
         "speakers_total": sides.page.paginator.count,
-        "sources": Source.objects.used_for_treaty(treaty)[:TREATY_SOURCES_SHOWN],
+        "sources": Source.objects.recent_for_treaty(treaty)[:TREATY_SOURCES_SHOWN],
     }
     return render_list(
         request, "treaties/treaty_detail.html", context, partials=["treaty-timeline"]
@@ -89,7 +111,7 @@ def treaty_detail(request, slug):
 # Actor ----------------------------------------------------------------------------------------
 
 
-class ActorStatementFilter(forms.Form):
+class ActorStatementFilter(EchoingForm):
     """Narrows an actor's statements to one treaty and/or one year, among those they have."""
 
     treaty = forms.ChoiceField(
@@ -108,6 +130,8 @@ class ActorStatementFilter(forms.Form):
         },
     )
 
+    after = CursorField()
+
     def __init__(self, data, *, treaties, years):
         super().__init__(data)
         self.treaties = {treaty.slug: treaty for treaty in treaties}
@@ -116,31 +140,16 @@ class ActorStatementFilter(forms.Form):
         ]
         self.fields["year"].choices = [("", "All years")] + [(str(y), str(y)) for y in years]
 
-    def filter(self, statements):
-        self.is_valid()  # fields that are valid still apply when another is not
+    def filters(self, actor) -> dict:
+        """Timeline filters for the actor's statements (fields that are valid still apply when
+        another is not; call after is_valid())."""
         self.selected_treaty = self.treaties.get(self.cleaned_data.get("treaty"))
         self.selected_year = self.cleaned_data.get("year")
-        if self.selected_treaty:
-            statements = statements.about_treaty(self.selected_treaty)
-        if self.selected_year:
-            statements = statements.in_year(self.selected_year)
-        return statements
-
-
-def _page(paginator, raw):
-    """The requested page, or the nearest real one with a message saying so (never a 500)."""
-    try:
-        number = int(raw or 1)
-    except ValueError:
-        return paginator.page(1), f"There is no page “{raw[:40]}”; showing the first page."
-    if number < 1:
-        return paginator.page(1), "Pages start at 1; showing the first page."
-    if number > paginator.num_pages:
-        last = paginator.num_pages
-        if last == 1:
-            return paginator.page(1), "There is only one page; showing it."
-        return paginator.page(last), f"There are only {last} pages; showing the last one."
-    return paginator.page(number), ""
+        self.filtered = bool(self.selected_treaty or self.selected_year)
+        filters = {"actor": actor, "kind": "statements", "treaty": self.selected_treaty}
+        if year := self.selected_year:
+            filters.update({"from": datetime.date(year, 1, 1), "to": datetime.date(year, 12, 31)})
+        return filters
 
 
 @require_safe
@@ -151,30 +160,39 @@ def actor_detail(request, slug):
         ),
         slug=slug,
     )
-    said = Statement.objects.published().by_actor(actor)
-    years = [day.year for day in said.dates("date", "year", order="DESC")]
+    tallies = StatementTally.objects
     form = ActorStatementFilter(
-        request.GET, treaties=Treaty.objects.spoken_about_by(actor), years=years
+        request.GET,
+        treaties=Treaty.objects.filter(
+            pk__in=tallies.treaties_of(actor).values("treaty_id")
+        ).order_by("short_name"),
+        years=tallies.years_of(actor).values_list("year", flat=True),
     )
-    statements = form.filter(said).with_display_relations()
-    filtered = bool(form.selected_treaty or form.selected_year)
-    page, page_message = _page(
-        Paginator(statements, ACTOR_STATEMENTS_PER_PAGE), request.GET.get("page")
+    form.is_valid()
+    filters = form.filters(actor)
+    page = timeline_page(
+        filters, cursor=form.cleaned_data.get("after"), per_page=ACTOR_STATEMENTS_PER_PAGE
     )
-    base_query = request.GET.copy()
-    base_query.pop("page", None)
+    total_said = tallies.count_of(speaker=actor)
+    query = {"treaty": form.selected_treaty, "year": form.selected_year}
     context = {
         "actor": actor,
         "form": form,
-        "filtered": filtered,
-        "page_obj": page,
-        "page_message": page_message,
-        "base_query": base_query.urlencode(),
-        # Unfiltered, the paginator has already counted them.
-        "total_said": said.count() if filtered else page.paginator.count,
+        "filtered": form.filtered,
+        "statements": [entry.record for entry in page.entries],
+        "page": page,
+        "next_query": query_string(query, after=page.next_cursor),
+        "first_query": query_string(query),
+        "total_said": total_said,
+        "total_shown": tallies.count_of(
+            speaker=actor, treaty=form.selected_treaty, year=form.selected_year
+        )
+        if form.filtered
+        else total_said,
         "mentioned_in": Statement.objects.published()
         .mentioning(actor)
-        .with_display_relations()[:MENTIONS_SHOWN],
+        .with_display_relations()
+        .order_by("-date", "-id")[:MENTIONS_SHOWN],
         "events": Event.objects.published()
         .involving(actor)
         .with_display_relations()[:MENTIONS_SHOWN],
@@ -214,14 +232,29 @@ def _in_context(record):
     }
 
 
+def _gone(request, model, **lookup):
+    """410 Gone for a record that was published once (unpublished or deleted since: its
+    history remembers it), so that a citation in the wild explains itself; 404 for one that
+    never was, drafts included. One indexed query (by id or slug)."""
+    if not model.history.filter(**lookup, status=Status.PUBLISHED).exists():
+        raise Http404
+    context = {"noun": model._meta.verbose_name}
+    response = render(request, "410.html", context, status=410)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 @require_safe
 def statement_detail(request, pk, slug=""):
-    statement = get_object_or_404(
-        Statement.objects.visible_to(request.user)
-        .with_display_relations()
-        .prefetch_related("mentions", "topics"),
-        pk=pk,
-    )
+    try:
+        statement = (
+            Statement.objects.visible_to(request.user)
+            .with_display_relations()
+            .prefetch_related("mentions", "topics")
+            .get(pk=pk)
+        )
+    except Statement.DoesNotExist:
+        return _gone(request, Statement, id=pk)
     if slug != (statement.slug or "-"):
         # The id is the permalink; any other slug, or none, moves to the canonical address.
         return redirect(statement.get_absolute_url(), permanent=True)
@@ -240,7 +273,7 @@ def statement_detail(request, pk, slug=""):
         "in_context": _in_context(statement),
         "previous": neighbours.earlier_than(statement).first(),
         "next": neighbours.later_than(statement).first(),
-        "citation": citation_text(statement, url=url, accessed=timezone.localdate()),
+        **statement_page_context(request, statement, url=url),
         "json_ld": quotation_json_ld(statement, url=url, treaties=treaties),
         "admin_url": _admin_url(request, statement),
     }
@@ -255,12 +288,20 @@ def statement_detail(request, pk, slug=""):
 
 @require_safe
 def event_detail(request, slug):
-    event = get_object_or_404(
-        Event.objects.visible_to(request.user)
-        .with_display_relations()
-        .prefetch_related("other_sources__outlet"),
-        slug=slug,
-    )
+    try:
+        event = (
+            Event.objects.visible_to(request.user)
+            .with_display_relations()
+            .prefetch_related("other_sources__outlet")
+            .get(slug=slug)
+        )
+    except Event.DoesNotExist:
+        # An event whose slug has changed since moves to its current address.
+        version = Event.history.filter(slug=slug).order_by("-history_date").first()
+        current = version and Event.objects.visible_to(request.user).filter(pk=version.id).first()
+        if current:
+            return redirect(current, permanent=True)
+        return _gone(request, Event, slug=slug)
     sources = [event.source] if event.source else []
     sources += [source for source in event.other_sources.all() if source not in sources]
     context = {
@@ -268,6 +309,7 @@ def event_detail(request, slug):
         "sources": sources,
         "in_context": _in_context(event),
         "admin_url": _admin_url(request, event),
+        **event_page_context(request, event),
     }
     response = render(request, "treaties/event_detail.html", context)
     if not event.is_published:

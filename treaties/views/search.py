@@ -16,9 +16,11 @@ EXAMPLES = ["Zakharova", "New START", "inspections", "Захарова", "a whim
 
 def _decorate(key, records, terms):
     """Safe highlighted HTML for each record: the database marks long text, Python names."""
+    if key == "statements":
+        headlines = finder.with_headlines(records, terms) if records else {}
     for record in records:
         if key == "statements":
-            record.snippet = finder.highlighted(record.headline, record.text)
+            record.snippet = finder.highlighted(headlines[record.pk].headline, record.text)
         elif key == "events":
             record.title_html = finder.highlighted(record.title_headline)
             record.snippet = finder.highlighted(record.headline, record.description)
@@ -54,28 +56,33 @@ def search(request):
         problems.append("Search for words: letters or digits, in any script.")
 
     groups, page_obj = [], None
-    for group in finder.groups(terms) if terms else []:
-        count = group.queryset.count()
-        items = []
-        if kind == group.key:
-            page_obj = Paginator(group.queryset, PER_PAGE).get_page(filters.get("page"))
-            if filters.get("page") and filters["page"] != page_obj.number:
-                problems.append(
-                    f"There is no page {filters['page']} of these results: there are "
-                    f"{page_obj.paginator.num_pages}. Showing page {page_obj.number}."
-                )
-            items = list(page_obj.object_list) if count else []
-        elif not kind and count:
-            items = list(group.queryset[: group.overview_size])
-        groups.append(
-            {
-                "key": group.key,
-                "label": group.label,
-                "count": count,
-                "items": _decorate(group.key, items, terms),
-                "url": _search_url(query, kind=group.key),
-            }
-        )
+    with finder.index_lookups():
+        for group in finder.groups(terms) if terms else []:
+            # At most CANDIDATES: the index stops giving matches there.
+            count = group.count
+            items = []
+            if kind == group.key:
+                paginator = Paginator(group.queryset, PER_PAGE)
+                paginator.count = count  # known already: no second COUNT
+                page_obj = paginator.get_page(filters.get("page"))
+                if filters.get("page") and filters["page"] != page_obj.number:
+                    problems.append(
+                        f"There is no page {filters['page']} of these results: there are "
+                        f"{page_obj.paginator.num_pages}. Showing page {page_obj.number}."
+                    )
+                items = list(page_obj.object_list) if count else []
+            elif not kind and count:
+                items = list(group.queryset[: group.overview_size])
+            groups.append(
+                {
+                    "key": group.key,
+                    "label": group.label,
+                    "count": count,
+                    "capped": count >= finder.CANDIDATES,
+                    "items": _decorate(group.key, items, terms),
+                    "url": _search_url(query, kind=group.key),
+                }
+            )
 
     base_query = query_string({"q": query, "kind": kind})
     context = {
@@ -87,6 +94,7 @@ def search(request):
         "terms": terms,
         "groups": groups,
         "total": sum(group["count"] for group in groups),
+        "total_capped": any(group["capped"] for group in groups),
         "shown_groups": [g for g in groups if g["items"]],
         "page_obj": page_obj,
         "base_query": base_query,

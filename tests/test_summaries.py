@@ -1,0 +1,173 @@
+"""The summaries the database keeps (treaties/sql/summaries.sql): tallies, a treaty's
+statements and the search document stay equal to what they summarise after every kind of
+change, made through the ORM as the admin, the seed loader or a revert would make it."""
+
+import datetime
+import random
+
+import pytest
+from django.db import connection
+
+from treaties.models import (
+    ActorAlias,
+    Statement,
+    StatementTally,
+    Status,
+    Topic,
+    Treaty,
+    TreatyStatement,
+)
+
+from .conftest import make_actor, make_source, make_statement, make_treaty
+
+
+def snapshot():
+    tallies = set(
+        StatementTally.objects.values_list(
+            "speaker_id", "treaty_id", "topic_id", "year", "statements", "latest"
+        )
+    )
+    rows = set(
+        TreatyStatement.objects.values_list("treaty_id", "statement_id", "speaker_id", "date")
+    )
+    return tallies, rows
+
+
+def rebuilt():
+    """The summaries recomputed from scratch, in a savepoint that is then rolled back."""
+    with connection.cursor() as cursor:
+        cursor.execute("SAVEPOINT rebuild")
+        cursor.execute("SELECT rebuild_statement_summaries()")
+        result = snapshot()
+        cursor.execute("ROLLBACK TO SAVEPOINT rebuild")
+    return result
+
+
+def matches(words: str):
+    return set(
+        Statement.objects.extra(
+            where=["search_vector @@ to_tsquery('armscontrol', %s)"], params=[words]
+        ).values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_tallies_count_by_speaker_treaty_topic_and_year():
+    treaty = make_treaty("New START")
+    topic = Topic.objects.create(name="Inspections", slug="inspections")
+    zakharova, ryabkov = make_actor("Maria Zakharova"), make_actor("Sergey Ryabkov")
+    first = make_statement(speaker=zakharova, treaties=[treaty], date=datetime.date(2022, 11, 8))
+    first.topics.add(topic)
+    make_statement(speaker=zakharova, date=datetime.date(2021, 3, 1))
+    make_statement(speaker=ryabkov, treaties=[treaty], date=datetime.date(2022, 8, 9))
+    make_statement(speaker=ryabkov, status=Status.DRAFT)
+
+    tallies = StatementTally.objects
+    assert tallies.count_of() == 3
+    assert tallies.count_of(treaty=treaty) == 2
+    assert tallies.count_of(speaker=zakharova) == 2
+    assert tallies.count_of(speaker=zakharova, treaty=treaty, year=2022) == 1
+    assert tallies.count_of(topic=topic) == 1
+    assert tallies.count_of(speaker=zakharova, year=2021) == 1
+    assert list(tallies.years_of(zakharova).values_list("year", flat=True)) == [2022, 2021]
+    speakers = tallies.speakers(treaty=treaty).values_list("speaker_id", "statements", "latest")
+    # Equal counts: the latest first.
+    assert list(speakers) == [
+        (zakharova.pk, 1, datetime.date(2022, 11, 8)),
+        (ryabkov.pk, 1, datetime.date(2022, 8, 9)),
+    ]
+    assert snapshot() == rebuilt()
+
+
+@pytest.mark.django_db
+def test_summaries_follow_every_kind_of_change():
+    rng = random.Random(7)
+    treaties = [make_treaty(f"Treaty {n}") for n in range(3)]
+    topics = [Topic.objects.create(name=f"Topic {n}", slug=f"topic-{n}") for n in range(2)]
+    speakers = [make_actor(f"Speaker {n}") for n in range(3)]
+    source = make_source()
+    statements = []
+    for step in range(120):
+        action = rng.choice(["add", "add", "publish", "unpublish", "move", "link", "unlink", "del"])
+        if action == "add" or not statements:
+            statement = make_statement(
+                speaker=rng.choice(speakers),
+                source=source,
+                treaties=rng.sample(treaties, rng.randint(0, 2)),
+                date=datetime.date(rng.choice([2020, 2021, 2022]), rng.randint(1, 12), 1),
+                status=rng.choice([Status.PUBLISHED, Status.DRAFT]),
+            )
+            statement.topics.set(rng.sample(topics, rng.randint(0, 2)))
+            statements.append(statement)
+            continue
+        statement = rng.choice(statements)
+        if action == "publish":
+            statement.status = Status.PUBLISHED
+            statement.save()
+        elif action == "unpublish":
+            statement.status = Status.DRAFT
+            statement.save()
+        elif action == "move":
+            statement.date = datetime.date(rng.choice([2019, 2022]), rng.randint(1, 12), 1)
+            statement.speaker = rng.choice(speakers)
+            statement.save()
+        elif action == "link":
+            statement.treaties.add(rng.choice(treaties))
+            statement.topics.add(rng.choice(topics))
+        elif action == "unlink":
+            statement.treaties.remove(rng.choice(treaties))
+            statement.topics.clear()
+        elif action == "del":
+            statements.remove(statement)
+            statement.delete()
+        if step % 10 == 0:
+            assert snapshot() == rebuilt(), f"after step {step} ({action})"
+    assert snapshot() == rebuilt()
+    # Deleting a treaty takes its rows away too.
+    treaties[0].delete()
+    assert snapshot() == rebuilt()
+
+
+@pytest.mark.django_db
+def test_search_document_follows_names_aliases_and_treaties():
+    zakharova = make_actor("Maria Zakharova")
+    treaty = make_treaty("New START")
+    statement = make_statement(speaker=zakharova, text="Specific contacts are under way.")
+    assert statement.pk in matches("zakharova & specific:*")
+    assert statement.pk not in matches("zajarova")
+    alias = ActorAlias.objects.create(actor=zakharova, name="Захарова")
+    ActorAlias.objects.create(actor=zakharova, name="Zajárova")
+    assert statement.pk in matches("zajarova")  # accents folded
+    assert statement.pk in matches("захарова")
+    alias.delete()
+    assert statement.pk not in matches("захарова")
+    zakharova.name = "Maria V. Zakharova-Renamed"
+    zakharova.save()
+    assert statement.pk in matches("renamed")
+    # A treaty's names join the document when the link is made, and follow a rename.
+    assert statement.pk not in matches("new & start")
+    statement.treaties.add(treaty)
+    assert statement.pk in matches("new & start")
+    Treaty.objects.filter(pk=treaty.pk).update(short_name="Novy START")
+    assert statement.pk in matches("novy")
+    statement.treaties.remove(treaty)
+    assert statement.pk not in matches("novy")
+    # The statement's own words are there, and an edit replaces them.
+    statement.text = "Telemetry exchange."
+    statement.save()
+    assert statement.pk in matches("telemetry") and statement.pk not in matches("specific")
+
+
+@pytest.mark.django_db
+def test_generate_data_fills_summaries_that_match_a_rebuild(capsys):
+    from django.core.management import call_command
+
+    call_command("generate_data", statements=300, actors=20, sources=30, events=10, force=True)
+    assert Statement.objects.published().count() >= 300
+    assert StatementTally.objects.count_of() == Statement.objects.published().count()
+    assert snapshot() == rebuilt()
+    # Every generated statement is findable by its speaker's name.
+    statement = Statement.objects.filter(speaker__isnull=False).order_by("-pk").first()
+    surname = statement.speaker.name.split()[-1].lower()
+    assert statement.pk in matches(surname)
+    assert "statements" in capsys.readouterr().err

@@ -1,0 +1,21 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from armscontrol.backup import restore
+
+
+class Command(BaseCommand):
+    help = "Replace the database's contents with a backup made by backup_database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="a backup written by backup_database (pg_dump -Fc)")
+
+    def handle(self, *args, file, **options):
+        connection.close()  # our own session must not hold a lock on what is dropped
+        try:
+            restore(Path(file), connection.settings_dict)
+        except (RuntimeError, FileNotFoundError) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"Restored from {file}")
