@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from django.conf import global_settings
+from django.conf import global_settings, settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -1026,3 +1026,91 @@ class TreatyStatement(models.Model):
 
     def __str__(self):
         return f"{self.treaty_id}: {self.statement_id}"
+
+
+# Merges -------------------------------------------------------------------------------------
+#
+# Written by treaties/merges.py: an editor merges a duplicate (the loser) into the record that
+# stays (the winner). The loser's row is deleted, but everything needed to bring it back is
+# kept here, and its old address keeps working as a 301 to the winner's.
+
+
+class MergeQuerySet(models.QuerySet):
+    def in_effect(self):
+        """Merges not undone: the ones whose old addresses redirect."""
+        return self.filter(undone_at__isnull=True)
+
+
+class Merge(models.Model):
+    loser_id = models.BigIntegerField(help_text="The merged record's id; an undo restores it.")
+    loser_name = models.CharField(max_length=500)
+    # The loser as it was, then the rows of its that were deleted because the winner had the
+    # same already (an alias, a party to the same treaty): django.core.serializers' JSON.
+    deleted = models.JSONField(default=list, blank=True)
+    # Which rows moved to the winner, as {"app_label.model.field": [ids]}, and the rows the
+    # merge added (the loser's name as an alias), as {"app_label.model": [ids]}.
+    moved = models.JSONField(default=dict, blank=True)
+    added = models.JSONField(default=dict, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MergeQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self):
+        return f"{self.loser_name} → {self.winner}"
+
+    @property
+    def is_undone(self):
+        return self.undone_at is not None
+
+
+class ActorMerge(Merge):
+    winner = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="merged_in")
+    loser_slug = models.SlugField(max_length=200)
+
+    class Meta(Merge.Meta):
+        indexes = [
+            # The actor page: a merged actor's old address answers a 301 to the winner's.
+            models.Index(
+                fields=["loser_slug"],
+                condition=Q(undone_at__isnull=True),
+                name="actormerge_loser_slug",
+            ),
+            # The API: a merged actor's id answers a 301 to the winner's record.
+            models.Index(
+                fields=["loser_id"],
+                condition=Q(undone_at__isnull=True),
+                name="actormerge_loser_id",
+            ),
+        ]
+
+
+class SourceMerge(Merge):
+    winner = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="merged_in")
+    loser_url = models.URLField(max_length=1000, blank=True)
+
+    class Meta(Merge.Meta):
+        indexes = [
+            # Intake and the duplicate warning: a merged source's URL finds the winner.
+            models.Index(
+                fields=["loser_url"],
+                condition=Q(undone_at__isnull=True) & ~Q(loser_url=""),
+                name="sourcemerge_loser_url",
+            ),
+            # The API: a merged source's id answers a 301 to the winner's record.
+            models.Index(
+                fields=["loser_id"],
+                condition=Q(undone_at__isnull=True),
+                name="sourcemerge_loser_id",
+            ),
+        ]
