@@ -2,13 +2,16 @@
 
 import datetime
 import logging
+from collections import deque
+from html.parser import HTMLParser
 from unittest import mock
+from urllib.parse import urlsplit
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
 from django.db.models import F
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from treaties.filters import echo
@@ -221,3 +224,103 @@ def test_echo_keeps_letters_and_drops_controls():
     assert echo("Захарова\u200b\u202e") == "Захарова"
     assert echo("a\nb\tc\x00d") == "a b cd"
     assert len(echo("x" * 500)) == 30
+
+
+# Security headers over a crawl -------------------------------------------------------------
+
+HEADERS_ON_EVERY_RESPONSE = {
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+CSP_DIRECTIVES = {"object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"}
+CRAWL_LIMIT = 250
+PER_KIND = 3
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in {"href", "src", "action", "hx-get"} and value:
+                self.found.append(value)
+
+
+def same_site_paths(response) -> list[str]:
+    if "html" not in response.get("Content-Type", ""):
+        return []
+    parser = Links()
+    parser.feed(response.content.decode())
+    paths = []
+    for link in parser.found:
+        parts = urlsplit(link)
+        if parts.netloc not in {"", "testserver"} or not parts.path.startswith("/"):
+            continue
+        if parts.path.startswith(("/admin/", "/static/")):
+            continue
+        paths.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return paths
+
+
+def url_kind(path: str) -> str:
+    try:
+        return resolve(urlsplit(path).path).route
+    except Resolver404:
+        return "404"
+
+
+def crawl(client, start: list[str]) -> dict[str, list]:
+    """Breadth first from start over the site's own links, at most PER_KIND URLs of each
+    route: {route: [(path, response), ...]}."""
+    queue, seen, kinds = deque(start), set(start), {}
+    while queue and len(seen) <= CRAWL_LIMIT:
+        path = queue.popleft()
+        kind = kinds.setdefault(url_kind(path), [])
+        if len(kind) >= PER_KIND:
+            continue
+        response = client.get(path, secure=True)
+        kind.append((path, response))
+        for link in same_site_paths(response):
+            if link not in seen:
+                seen.add(link)
+                queue.append(link)
+    return kinds
+
+
+def test_every_kind_of_url_carries_the_security_headers(client, settings):
+    from tests.test_pages import build_record
+
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = settings.SECURE_HSTS_PRELOAD = True
+    record = build_record()
+    gone = make_statement(treaties=[record["new_start"]])
+    gone_url = gone.get_absolute_url()
+    gone.delete()
+    # Pages no link leads to: the API, the feeds, errors.
+    start = [reverse("treaties:home"), "/api/statements/", "/feeds/statements/", "/robots.txt"]
+    start += ["/sitemap.xml", gone_url, "/no-such-page/", reverse("treaties:search") + "?q=START"]
+    quote = record["quote"]
+    start += [reverse("treaties:statement_short", args=[quote.pk]), "/favicon.ico"]
+    start += [reverse("treaties:statement_card", args=[quote.pk]), f"/api/statements/{quote.pk}/"]
+    start += ["/api/docs", "/api/openapi.json", reverse("treaties:timeline") + "?from=never"]
+
+    kinds = crawl(client, start)
+
+    for expected in ["", "treaties/<slug:slug>/", "actors/<slug:slug>/", "events/<slug:slug>/",
+                     "q/<int:pk>/<str:slug>/", "q/<int:pk>/cite.<str:fmt>", "timeline/",
+                     "who-said-what/", "search/", "404"]:  # fmt: skip
+        assert expected in kinds, (expected, sorted(kinds))
+    statuses = {r.status_code for responses in kinds.values() for _, r in responses}
+    assert {200, 301, 404, 410} <= statuses
+    assert len(kinds) >= 20, sorted(kinds)
+    for responses in kinds.values():
+        for path, response in responses:
+            for header, value in HEADERS_ON_EVERY_RESPONSE.items():
+                assert response.get(header) == value, (path, header, response.get(header))
+            policy = {part.strip() for part in response["Content-Security-Policy"].split(";")}
+            assert policy >= CSP_DIRECTIVES, (path, policy)
+            assert not response.cookies, path
