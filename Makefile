@@ -15,7 +15,7 @@ help:
 	@echo "make run      set up, load the seed data and serve http://127.0.0.1:$(PORT)"
 	@echo "make test     set up and run every check (ruff, Django checks, pytest, browser tests)"
 	@echo "make editor   create an editor account (asks for a name and a password)"
-	@echo "make bench    run the benchmarks in bench/"
+	@echo "make bench    run the benchmarks in bench/ (STATEMENTS=1000000 for the full-size run)"
 	@echo "make audit    run axe-core in Chromium on every kind of public page"
 	@echo "make stop-db  stop the embedded PostgreSQL server"
 	@echo "make backup   write the database to var/backups/ (or FILE=...), pg_dump custom format"
@@ -74,8 +74,18 @@ editor: setup
 audit: $(VENV)/.installed browser
 	CI=true $(VENV)/bin/pytest tests/test_browser_a11y.py
 
+# STATEMENTS=1000000 runs the scale benchmark at the issue's target size (about ten minutes to
+# generate the first time; the database is kept for later runs). wrk and nginx (Debian) measure
+# throughput; installed where we are root and have apt.
+STATEMENTS ?= 10000
 bench: setup
-	@for script in bench/*.py; do echo "== $$script"; $(PYTHON) $$script || exit 1; done
+	@if { ! command -v wrk || ! command -v nginx; } >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+	    && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; \
+	fi
+	@echo "== bench/scale.py --statements $(STATEMENTS)"; $(PYTHON) bench/scale.py --statements $(STATEMENTS)
+	@for script in bench/*.py; do [ "$$script" = bench/scale.py ] && continue; \
+	  echo "== $$script"; $(PYTHON) $$script || exit 1; done
 
 # Stops it whichever process started it (pg_ctl); fails with a clear message if it cannot.
 stop-db: $(VENV)/.installed

@@ -475,3 +475,20 @@ def test_who_said_what_query_count_is_constant(client, record, django_assert_num
                 make_statement(speaker=speaker, treaties=[treaty])
         with django_assert_num_queries(WHO_QUERIES + 1):  # + the treaty's slug
             client.get(WHO, {"treaty": "new-start"})
+
+
+def test_the_actor_select_offers_the_most_quoted_and_the_chosen_one(client, monkeypatch):
+    from treaties import filters
+
+    monkeypatch.setattr(filters, "ACTOR_CHOICES", 3)
+    quiet = make_actor(name="Quiet Speaker")
+    make_statement(speaker=quiet)
+    loud = [make_actor(name=f"Loud Speaker {i}") for i in range(3)]
+    for speaker in loud:
+        make_statement(speaker=speaker)
+        make_statement(speaker=speaker)
+    offered = client.get(TIMELINE).context["form"].fields["actor"].choices
+    chosen = client.get(TIMELINE, {"actor": quiet.slug}).context["form"]
+    assert [name for _, name in offered] == ["Anyone", *(s.name for s in loud)]
+    assert (quiet.slug, "Quiet Speaker") in chosen.fields["actor"].choices
+    assert chosen.cleaned_data["actor"] == quiet

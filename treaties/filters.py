@@ -12,7 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import Truncator
 
-from .models import Actor, Event, Statement, Topic, Treaty
+from .models import Actor, Event, Statement, StatementTally, Topic, Treaty
 from .search import MAX_QUERY_LENGTH
 from .timeline import Cursor
 
@@ -140,6 +140,10 @@ class CursorField(forms.CharField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+# How many speakers the timeline's actor select offers (the most quoted).
+ACTOR_CHOICES = 100
+
+
 class TimelineFilterForm(FilterForm):
     page = None  # paged by keyset: see "after"
     after = CursorField()
@@ -175,6 +179,16 @@ class TimelineFilterForm(FilterForm):
         for name in ("from", "to"):
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         self.order_fields(["treaty", "actor", "kind", "order", "from", "to", "after"])
+        # The select offers the most quoted speakers and the chosen actor, not every actor:
+        # with thousands it would weigh more than the timeline. Any actor's slug is still
+        # accepted (the queryset validates it), as the actor pages' timeline links send.
+        chosen = self.data.get("actor", "") if self.is_bound else ""
+        most_quoted = StatementTally.objects.speakers().values("speaker_id")[:ACTOR_CHOICES]
+        offered = Actor.objects.filter(Q(pk__in=most_quoted) | Q(slug=chosen[:200]))
+        self.fields["actor"].choices = [
+            ("", "Anyone"),
+            *offered.order_by("name").values_list("slug", "name"),
+        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -1,0 +1,312 @@
+"""Benchmark: every public page and the search probes at scale, served as in production.
+
+1. A database `bench_scale_<N>` is created, migrated, seeded and filled with
+   `manage.py generate_data --statements N`. It is kept for the next run (1,000,000
+   statements take about ten minutes to generate); --fresh makes it again.
+2. gunicorn (2 sync workers, DEBUG off, the web process's statement timeout) serves it. Each
+   URL is requested --runs times by one client: p50 and p95 in milliseconds.
+3. wrk with 32 connections for --seconds per URL: requests per second, uncached.
+4. nginx with deploy/nginx.conf (its proxy cache) in front of the same gunicorn: a cached page
+   against a static file of the same size served by the same nginx, in the same run.
+
+    .venv/bin/python bench/scale.py                        (make bench: 10,000 statements)
+    .venv/bin/python bench/scale.py --statements 1000000   (make bench STATEMENTS=1000000)
+
+wrk and nginx come from Debian (`make bench` installs them where it can); without them the
+throughput parts are skipped with a message.
+"""
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GOALS_MS = {"permalink": 20}  # p95 goals; every other page 100 ms, search 50 ms
+SEARCHES = {
+    "search: one common word": "treaty",
+    "search: two common words": "strategic stability",
+    "search: a rare word": "telemetry",
+    "search: Ryabkov": "Ryabkov",
+    "search: Zajarova": "Zajarova",
+    "search: Захарова": "Захарова",
+    "search: ten words": "the treaty on strategic offensive arms limits warheads and launchers",
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--statements", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=30, help="requests per URL, one client")
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per URL")
+    parser.add_argument("--fresh", action="store_true", help="generate the data again")
+    args = parser.parse_args()
+
+    database_url = prepare_database(args.statements, fresh=args.fresh)
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=BASE_DIR,
+        env=production_env(database_url),
+        check=True,
+    )
+    port = free_port()
+    with serving(gunicorn_command(port), production_env(database_url)):
+        wait_for(port)
+        urls = page_urls(database_url)
+        print(f"\nOne client, {args.runs} requests per URL (after one warm-up):")
+        print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'goal':>6}  {'KiB':>6}")
+        for name, url in urls.items():
+            timings, size = time_requests(port, url, args.runs)
+            goal = goal_ms(name)
+            p95 = percentile(timings, 95)
+            mark = "" if p95 <= goal else "  over"
+            print(
+                f"{name:34} {statistics.median(timings):8.1f} {p95:8.1f} {goal:6}"
+                f"  {size / 1024:6.1f}{mark}",
+                flush=True,
+            )
+        if not shutil.which("wrk"):
+            print("\nwrk is not installed (apt-get install wrk): no throughput figures.")
+            return
+        print(f"\n32 clients, {args.seconds} s per URL, uncached (gunicorn, 2 sync workers):")
+        for name, url in urls.items():
+            print(f"{name:34} {wrk(port, url, args.seconds):8.0f} requests/s", flush=True)
+        if shutil.which("nginx"):
+            compare_with_static(port, urls["home"], args.seconds)
+        else:
+            print("\nnginx is not installed (apt-get install nginx): no cache figures.")
+
+
+def goal_ms(name: str) -> int:
+    if name in GOALS_MS:
+        return GOALS_MS[name]
+    return 50 if name.startswith("search") else 100
+
+
+# The database ------------------------------------------------------------------------------
+
+
+def base_database_url() -> str:
+    if url := os.environ.get("DATABASE_URL"):
+        return url
+    sys.path.insert(0, str(BASE_DIR))
+    from armscontrol import embedded_db
+
+    return embedded_db.database_url(BASE_DIR / "var" / "postgres")
+
+
+def prepare_database(statements: int, *, fresh: bool) -> str:
+    import psycopg
+
+    base = base_database_url()
+    name = f"bench_scale_{statements}"
+    url = urlsplit(base)._replace(path=f"/{name}").geturl()
+    with psycopg.connect(base, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and fresh:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = False
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    with psycopg.connect(url) as conn:
+        ready = conn.execute("SELECT 1 FROM pg_tables WHERE tablename = 'bench_ready'").fetchone()
+    if ready:
+        print(f"Using the database {name} made by an earlier run (--fresh makes it again).")
+        return url
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "true"}
+    for command in (
+        ["migrate", "--no-input", "-v0"],
+        ["load_seed_data"],
+        ["generate_data", "--statements", str(statements)],
+    ):
+        subprocess.run([PYTHON, "manage.py", *command], cwd=BASE_DIR, env=env, check=True)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE bench_ready ()")
+    return url
+
+
+def page_urls(database_url: str) -> dict[str, str]:
+    """Each page kind of the issue's table, on records that exist in this database."""
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        statement_id, slug = conn.execute(
+            "SELECT id, slug FROM treaties_statement WHERE status = 'published' "
+            "ORDER BY date DESC, id DESC LIMIT 1 OFFSET 500"
+        ).fetchone()
+        (speaker,) = conn.execute(
+            "SELECT a.slug FROM treaties_statementtally t JOIN treaties_actor a "
+            "ON a.id = t.speaker_id WHERE t.treaty_id = 0 AND t.topic_id = 0 AND t.year = 0 "
+            "AND t.speaker_id > 0 ORDER BY t.statements DESC LIMIT 1"
+        ).fetchone()
+    urls = {
+        "permalink": f"/q/{statement_id}/{slug or '-'}/",
+        "home": "/",
+        "New START page": "/treaties/new-start/",
+        "actor page, most prolific speaker": f"/actors/{speaker}/",
+        "timeline": "/timeline/",
+        "timeline, New START only": "/timeline/?treaty=new-start",
+        "who said what": "/who-said-what/",
+        "who said what, New START": "/who-said-what/?treaty=new-start",
+    }
+    for name, query in SEARCHES.items():
+        urls[name] = f"/search/?q={quote(query)}"
+    return urls
+
+
+# Serving -----------------------------------------------------------------------------------
+
+
+def production_env(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-not-secret",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_COOKIES": "false",
+    }
+
+
+def gunicorn_command(port: int) -> list[str]:
+    gunicorn = str(Path(PYTHON).parent / "gunicorn")
+    return [gunicorn, "armscontrol.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
+
+
+class serving:
+    """A server process for the length of a with block, stopped whatever happens."""
+
+    def __init__(self, command, env=None):
+        self.command, self.env = command, env
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            self.command, cwd=BASE_DIR, env=self.env, start_new_session=True
+        )
+        return self.process
+
+    def __exit__(self, *exc):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port: int, timeout: float = 60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"Nothing answered on port {port} within {timeout} s.")
+
+
+# Measuring ---------------------------------------------------------------------------------
+
+
+def time_requests(port: int, url: str, runs: int) -> tuple[list[float], int]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    timings, size = [], 0
+    for run in range(runs + 1):
+        started = time.perf_counter()
+        conn.request("GET", url)
+        response = conn.getresponse()
+        body = response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status != 200:
+            raise SystemExit(f"{url} answered {response.status}: {body[:300]!r}")
+        if run:  # the first request warms the worker's connection and caches
+            timings.append(elapsed)
+        size = len(body)
+    conn.close()
+    return timings, size
+
+
+def percentile(values: list[float], pct: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def wrk(port: int, url: str, seconds: int) -> float:
+    result = subprocess.run(
+        ["wrk", "-t2", "-c32", f"-d{seconds}s", f"http://127.0.0.1:{port}{url}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+    if errors:
+        print(f"  ({errors.group(1)} answers were errors)")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+
+
+def compare_with_static(app_port: int, page_url: str, seconds: int):
+    """nginx with the repository's configuration in front of gunicorn: a cached page against
+    a static file of the same size from the same nginx."""
+    conf = (BASE_DIR / "deploy" / "nginx.conf").read_text()
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        root.chmod(0o755)
+        (root / "cache").mkdir(mode=0o777)
+        body = http_get(app_port, page_url)
+        (root / "static.html").write_bytes(body)
+        (root / "static.html").chmod(0o644)
+        nginx_port, static_port = free_port(), free_port()
+        replacements = {
+            "pid /tmp/nginx.pid;": f"pid {root}/nginx.pid;",
+            "/var/cache/nginx/armscontrol": f"{root}/cache",
+            "server web:8000;": f"server 127.0.0.1:{app_port};",
+            "listen 80 default_server;": f"listen 127.0.0.1:{nginx_port};",
+            "    # X-Forwarded-Proto as sent": (
+                f"    server {{ listen 127.0.0.1:{static_port}; root {root}; }}\n\n"
+                "    # X-Forwarded-Proto as sent"
+            ),
+        }
+        for old, new in replacements.items():
+            if old not in conf:
+                raise SystemExit(f"deploy/nginx.conf has changed: no {old!r} to replace.")
+            conf = conf.replace(old, new)
+        (root / "nginx.conf").write_text(conf)
+        command = ["nginx", "-c", f"{root}/nginx.conf", "-g", "daemon off;"]
+        with serving(command):
+            wait_for(nginx_port)
+            wait_for(static_port)
+            http_get(nginx_port, page_url)  # fills the cache
+            cached = wrk(nginx_port, page_url, seconds)
+            static = wrk(static_port, "/static.html", seconds)
+    print(f"\nnginx, 32 clients, {seconds} s, a {len(body) / 1024:.0f} KiB page:")
+    print(f"{'home page from the proxy cache':34} {cached:8.0f} requests/s")
+    print(f"{'a static file of the same size':34} {static:8.0f} requests/s")
+    print(f"{'ratio (goal: at least 50%)':34} {cached / static:8.0%}")
+
+
+def http_get(port: int, url: str) -> bytes:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", url)
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    if response.status != 200:
+        raise SystemExit(f"{url} answered {response.status} on port {port}.")
+    return body
+
+
+if __name__ == "__main__":
+    main()
