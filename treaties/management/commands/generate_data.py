@@ -122,8 +122,12 @@ class Command(BaseCommand):
             self.make_events(events, speaker_ids, treaty_ids, source_ids)
             self.stdout.write("Computing search documents and summaries…")
             cursor.execute("SELECT rebuild_statement_summaries()")
+        self.stdout.write("Vacuuming and analysing…")
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # Not only statistics: the search documents were written by an UPDATE, whose old
+            # row versions go; index-only scans need the visibility map; the GIN index's
+            # pending list is merged.
+            cursor.execute("VACUUM ANALYZE")
         self.stdout.write(
             f"Added {statements:,} statements, {actors:,} actors, {sources:,} sources and "
             f"{events:,} events in {time.monotonic() - started:.0f} s."
