@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "ninja",
     "api",
     "feeds",
+    "exports",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
     path("api/", api.urls),
+    # Downloads of the lists as CSV or JSON (exports/__init__.py).
+    path("export/", include("exports.urls")),
     path("", include("feeds.urls")),
     path("", include("treaties.urls")),
 ]

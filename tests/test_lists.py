@@ -1,6 +1,4 @@
-import csv
 import datetime
-import io
 
 import pytest
 from django.urls import reverse
@@ -13,7 +11,6 @@ pytestmark = pytest.mark.django_db
 
 TIMELINE = reverse("treaties:timeline")
 WHO = reverse("treaties:who_said_what")
-EXPORT = reverse("treaties:timeline_export")
 HTMX = {"HX-Request": "true", "HX-Target": "results"}
 
 
@@ -342,39 +339,6 @@ def test_timeline_query_count_is_constant(client, record, django_assert_num_quer
 
 
 # Export ---------------------------------------------------------------------------------------
-
-
-def test_export_gives_the_filtered_statements_as_csv(client, record):
-    response = client.get(EXPORT, {"treaty": "new-start"})
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert [row["text"] for row in rows] == [
-        "We maintain specific contacts with the United States.",
-        "We know there is some pushback from Russia.",
-        "A whim, an absolute provocation.",
-    ]
-    contacts = rows[0]
-    assert contacts["speaker"] == "Maria Zakharova"
-    assert contacts["speaker_role_on_the_day"] == (
-        "Spokeswoman, Russian Ministry of Foreign Affairs"
-    )
-    assert contacts["treaties"] == "New START"
-    assert contacts["date_as_shown"] == "8 November 2022"
-    assert contacts["permalink"].startswith("http://testserver/q/")
-    assert rows[2]["date_as_shown"] == "August 2022"
-
-
-def test_export_defuses_spreadsheet_formulas(client):
-    make_statement(text='=HYPERLINK("http://evil")')
-    rows = list(csv.reader(io.StringIO(b"".join(client.get(EXPORT).streaming_content).decode())))
-    assert rows[1][8].startswith("'=")
-
-
-def test_timeline_links_to_the_export_with_its_filters(client, record):
-    html = client.get(TIMELINE, {"treaty": "inf"}).content.decode()
-    assert f'href="{EXPORT}?treaty=inf"' in html
 
 
 # Who said what -------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ urlpatterns = [
     path("q/<int:pk>/card.png", cite.statement_card, name="statement_card"),
     path("events/<slug:slug>/cite.<str:fmt>", cite.event_citation, name="event_citation"),
     path("timeline/", lists.timeline, name="timeline"),
-    path("timeline/export.csv", lists.timeline_export, name="timeline_export"),
     path("who-said-what/", lists.who_said_what, name="who_said_what"),
     path("search/", search.search, name="search"),
 ]

@@ -4,23 +4,19 @@ One view renders either the whole page or, for an htmx request, the partial the 
 targets. Bad filter values are reported on the page and left out; the rest still apply.
 """
 
-import csv
 import datetime
 
-from django.db.models import Case, Model, OuterRef, StringAgg, Subquery, Value, When
-from django.db.models.functions import Coalesce, Concat
-from django.http import QueryDict, StreamingHttpResponse
+from django.db.models import Model
+from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
-from ..dates import format_date
 from ..filters import TimelineFilterForm, WhoSaidWhatFilterForm
-from ..models import Role
 from ..sides import sides_page
-from ..timeline import statements_for, timeline_page
+from ..timeline import timeline_page
 
 
 def query_string(filters: dict, **changes) -> str:
@@ -109,7 +105,6 @@ def timeline(request):
         "problems": form.problems,
         "base_query": base_query,
         "next_query": query_string(filters, after=result.next_cursor),
-        "export_url": _url("treaties:timeline_export", base_query),
         "clear_url": reverse("treaties:timeline"),
         "first_url": _url("treaties:timeline", base_query),
     }
@@ -151,117 +146,3 @@ def who_said_what(request):
         invalid=bool(form.errors),
         clean_url=_url("treaties:who_said_what", query_string(filters, page=page_number)),
     )
-
-
-# Export ------------------------------------------------------------------------------------
-
-EXPORT_COLUMNS = [
-    "id",
-    "permalink",
-    "date",
-    "date_precision",
-    "date_as_shown",
-    "speaker",
-    "speaker_role_on_the_day",
-    "kind",
-    "text",
-    "original_text",
-    "original_language",
-    "setting",
-    "setting_detail",
-    "treaties",
-    "source_title",
-    "source_outlet",
-    "source_url",
-    "source_archived_copy",
-    "where_in_source",
-    "editor_note",
-]
-
-# A spreadsheet would run a cell starting with one of these as a formula ("CSV injection"):
-# such cells get a leading apostrophe, which spreadsheets hide.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _role_on_the_day():
-    """The speaker's role on the statement's date, as "title, organisation"."""
-    held = (
-        Role.objects.filter(actor=OuterRef("speaker_id"))
-        .exclude(start_date__gt=OuterRef("date"))
-        .exclude(end_date__lt=OuterRef("date"))
-        .order_by(Coalesce("start_date", Value(datetime.date.min)).desc())
-        .annotate(
-            label=Case(
-                When(organisation__isnull=True, then="title"),
-                default=Concat("title", Value(", "), "organisation__name"),
-            )
-        )
-        .values("label")[:1]
-    )
-    return Subquery(held)
-
-
-@require_safe
-def timeline_export(request):
-    """The timeline's statements as CSV, with the timeline's filters (events are not included:
-    they have no speaker or words). Streamed, so a large export does not fill memory."""
-    form = TimelineFilterForm(request.GET)
-    form.is_valid()
-    filters = form.filters()
-    oldest_first = filters.get("order") == "oldest"
-    rows = (
-        statements_for(filters)
-        .annotate(
-            treaty_names=StringAgg("treaties__short_name", Value("; "), distinct=True),
-            role=_role_on_the_day(),
-        )
-        .order_by(*(("date", "id") if oldest_first else ("-date", "-id")))
-        .values_list(
-            "id",
-            "slug",
-            "date",
-            "date_precision",
-            "date_approximate",
-            "speaker__name",
-            "role",
-            "kind",
-            "text",
-            "original_text",
-            "original_language",
-            "setting",
-            "setting_detail",
-            "treaty_names",
-            "source__title",
-            "source__outlet__name",
-            "source__url",
-            "source__archive_url",
-            "source_locator",
-            "editor_note",
-        )
-    )
-
-    def lines():
-        writer = csv.writer(_Echo())
-        yield writer.writerow(EXPORT_COLUMNS)
-        for pk, slug, date, precision, approximate, *rest in rows.iterator(chunk_size=2000):
-            permalink = request.build_absolute_uri(
-                reverse("treaties:statement_detail", kwargs={"pk": pk, "slug": slug or "-"})
-            )
-            shown = format_date(date, precision, approximate)
-            cells = [pk, permalink, date.isoformat(), precision, shown, *rest]
-            yield writer.writerow([_cell(cell if cell is not None else "") for cell in cells])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="timeline-statements.csv"'
-    return response
