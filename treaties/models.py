@@ -474,10 +474,23 @@ class Topic(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("treaties:topic_detail", kwargs={"slug": self.slug})
+
 
 class SourceQuerySet(models.QuerySet):
     # How far back "recent sources" look: the treaty's latest statements and events.
     RECENT_RECORDS = 200
+
+    def public(self):
+        """Sources behind a published statement or event, or corroborating a published event:
+        a draft's source is not public yet. Each check is one probe of an index on source."""
+        source = models.OuterRef("pk")
+        return self.filter(
+            models.Exists(Statement.objects.published().filter(source=source))
+            | models.Exists(Event.objects.published().filter(source=source))
+            | models.Exists(Event.objects.published().filter(other_sources=source))
+        )
 
     def recent_for_treaty(self, treaty):
         """Sources of the treaty's latest published statements and events, newest first.
@@ -547,6 +560,9 @@ class Source(models.Model):
 
     def __str__(self):
         return Truncator(self.title).chars(80)
+
+    def get_absolute_url(self):
+        return reverse("treaties:source_detail", kwargs={"pk": self.pk})
 
     def clean(self):
         if self.published_on and self.accessed_on and self.accessed_on < self.published_on:

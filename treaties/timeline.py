@@ -54,17 +54,24 @@ def statements_for(filters: dict):
         statements = statements.about_treaty(treaty)
     if actor := filters.get("actor"):
         statements = statements.by_actor(actor)
+    if source := filters.get("source"):
+        statements = statements.filter(source=source)
+    if topic := filters.get("topic"):
+        statements = statements.filter(topics=topic)
     return _in_range(statements, filters)
 
 
 def events_for(filters: dict):
-    if filters.get("kind") == "statements":
+    # Events have no topics: a topic's timeline is statements only.
+    if filters.get("kind") == "statements" or filters.get("topic"):
         return Event.objects.none()
     events = Event.objects.published()
     if treaty := filters.get("treaty"):
         events = events.about_treaty(treaty)
     if actor := filters.get("actor"):
         events = events.involving(actor)
+    if source := filters.get("source"):
+        events = events.filter(source=source)
     return _in_range(events, filters)
 
 
@@ -82,7 +89,7 @@ def _statement_keys(filters: dict):
     """(date, id) rows of the filtered statements, from the index that serves the filter."""
     if filters.get("kind") == "events":
         return None
-    if treaty := filters.get("treaty"):
+    if (treaty := filters.get("treaty")) and not (filters.get("source") or filters.get("topic")):
         rows = TreatyStatement.objects.filter(treaty=treaty)
         if actor := filters.get("actor"):
             rows = rows.filter(speaker=actor)
@@ -136,12 +143,12 @@ def merged_keys(filters: dict, cursor: Cursor | None, limit: int) -> list[Cursor
 def total(filters: dict) -> int | None:
     """How many entries match, from the summaries; None where that would mean counting a
     large set (a date range: the summaries count by whole year only)."""
-    if filters.get("from") or filters.get("to"):
+    if filters.get("from") or filters.get("to") or filters.get("source"):
         return None
     statements = 0
     if filters.get("kind") != "events":
         statements = StatementTally.objects.count_of(
-            speaker=filters.get("actor"), treaty=filters.get("treaty")
+            speaker=filters.get("actor"), treaty=filters.get("treaty"), topic=filters.get("topic")
         )
     events = 0
     if filters.get("kind") != "statements":

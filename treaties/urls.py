@@ -1,11 +1,19 @@
 from django.urls import path
 
-from .views import cite, lists, pages, search
+from .views import cite, directories, lists, pages, search
 
 app_name = "treaties"
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    # Directories: every record of each kind.
+    path("treaties/", directories.treaty_list, name="treaty_list"),
+    path("actors/", directories.actor_list, name="actor_list"),
+    path("sources/", directories.source_list, name="source_list"),
+    path("sources/<int:pk>/", directories.source_detail, name="source_detail"),
+    path("topics/", directories.topic_list, name="topic_list"),
+    path("topics/<slug:slug>/", directories.topic_detail, name="topic_detail"),
+    path("events/", directories.event_list, name="event_list"),
     path("treaties/<slug:slug>/", pages.treaty_detail, name="treaty_detail"),
     path("actors/<slug:slug>/", pages.actor_detail, name="actor_detail"),
     path("events/<slug:slug>/", pages.event_detail, name="event_detail"),
