@@ -59,6 +59,7 @@ class Speaker:
     actor: Actor
     count: int
     statements: list[Statement] = field(default_factory=list)
+    side: str = ""  # the name of the side they speak for (see Side.name)
 
     @property
     def more(self) -> int:
@@ -82,6 +83,9 @@ class SidesPage:
     sides: list[Side]
     requested_page: int | None
     total_statements: int
+    # The page's speakers across sides: most statements first, then the latest (the tally's
+    # order), for a single list such as the treaty page's.
+    speakers: list[Speaker] = field(default_factory=list)
 
     @property
     def out_of_range(self) -> bool:
@@ -136,8 +140,15 @@ def sides_page(filters: dict, *, per_page: int = SPEAKERS_PER_PAGE) -> SidesPage
                 name=names.get(country, country) if country else "International and other",
             )
         sides[country].speakers.append(speaker)
+        speaker.side = sides[country].name
     ordered = sorted(sides.values(), key=lambda side: (side.country == "", -side.count, side.name))
     total = StatementTally.objects.count_of(
         treaty=filters.get("treaty"), topic=filters.get("topic")
     )
-    return SidesPage(page=page, sides=ordered, requested_page=requested, total_statements=total)
+    return SidesPage(
+        page=page,
+        sides=ordered,
+        requested_page=requested,
+        total_statements=total,
+        speakers=list(speakers.values()),
+    )

@@ -99,7 +99,8 @@ def treaty_detail(request, slug):
         "order": order,
         "other_order": "oldest" if order == "newest" else "newest",
         "order_message": order_message,
-        "speakers": [speaker for side in sides.sides for speaker in side.speakers],
+        # Most statements first, then the latest, whichever side they are on.
+        "speakers": sides.speakers,
         "speakers_total": sides.page.paginator.count,
         "sources": Source.objects.recent_for_treaty(treaty)[:TREATY_SOURCES_SHOWN],
     }
