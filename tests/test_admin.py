@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from treaties.merges import merge_actors, merge_sources
 from treaties.models import (
     Actor,
     ActorKind,
@@ -569,6 +570,8 @@ def populate(count):
         topic = Topic.objects.create(name=f"Topic {speaker.pk}", slug=f"topic-{speaker.pk}")
         statement.topics.add(topic)
         make_event(source=source, treaties=[treaty], actors=[speaker])
+        merge_actors(winner=speaker, loser=make_actor())
+        merge_sources(winner=source, loser=make_source())
 
 
 # The exact count for each list page, the same with 3 rows and with 30: session, user and
@@ -586,6 +589,8 @@ CHANGELIST_QUERIES = {
     "source": 10,
     "statement": 12,
     "event": 11,
+    "actormerge": 9,
+    "sourcemerge": 9,
 }
 
 

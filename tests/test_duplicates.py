@@ -5,6 +5,7 @@ import datetime
 from django.urls import reverse
 
 from treaties.duplicates import similar_actor, similar_source, similar_statement
+from treaties.merges import merge_sources, undo_merge
 
 from .conftest import make_actor, make_source, make_statement
 
@@ -15,6 +16,15 @@ def test_a_source_is_found_by_its_url_or_a_nearly_identical_title(db):
     assert similar_source(url="", title='Russia acknowledges that it maintains "specific contacts"')
     assert similar_source(url="", title="Russia Acknowledges Nothing At All Today") is None
     assert similar_source(url=source.url, title="x", exclude=source.pk) is None
+
+
+def test_a_merged_sources_url_finds_the_source_it_went_into(db):
+    winner, loser = make_source("One article"), make_source("The same article, again")
+    merge = merge_sources(winner=winner, loser=loser)
+    assert similar_source(url=loser.url, title="Unrelated words entirely") == winner
+    assert similar_source(url=loser.url, title="x", exclude=winner.pk) is None
+    undo_merge(merge)
+    assert similar_source(url=loser.url, title="x").pk == loser.pk
 
 
 def test_an_actor_is_found_through_a_close_name_or_alias(db):

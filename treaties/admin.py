@@ -8,27 +8,33 @@ columns; tests/test_admin.py holds the counts).
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import model_ngettext
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from .duplicates import similar_actor, similar_source, similar_statement
+from .merges import MergeError, merge_actors, merge_sources, undo_merge, what_points_to
 from .models import (
     Actor,
     ActorAlias,
+    ActorMerge,
     Event,
     Role,
     Source,
+    SourceMerge,
     Statement,
     Status,
     Topic,
@@ -88,6 +94,159 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 setattr(obj, attname, value)
 
 
+# Merges ----------------------------------------------------------------------------------
+
+
+class MergeForm(forms.Form):
+    """Which of the two selected records stays; the other is merged into it."""
+
+    winner = forms.TypedChoiceField(
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Keep",
+        error_messages={
+            "required": "Choose the record that stays.",
+            "invalid_choice": "Choose one of the two selected records.",
+        },
+    )
+
+    def __init__(self, *args, records, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.records = {record.pk: record for record in records}
+        self.fields["winner"].choices = [(pk, str(record)) for pk, record in self.records.items()]
+
+    def winner_and_loser(self):
+        winner = self.records[self.cleaned_data["winner"]]
+        return winner, next(r for r in self.records.values() if r is not winner)
+
+
+class MergeableAdmin(HistoryAdmin):
+    """Adds "Merge the two selected …": a confirmation page where the editor says which one
+    stays, then treaties/merges.py moves everything to it. Merging needs the change
+    permission, not delete: it is undone from the merge's own page."""
+
+    actions = ["merge_selected"]
+    merge_records = None  # merge_actors or merge_sources
+
+    @admin.action(
+        description="Merge the two selected %(verbose_name_plural)s", permissions=["change"]
+    )
+    def merge_selected(self, request, queryset):
+        records = list(queryset.order_by("pk")[:3])
+        if len(records) != 2:
+            self.message_user(
+                request,
+                f"Select exactly two {self.opts.verbose_name_plural} to merge: the one that "
+                "stays and its duplicate.",
+                messages.WARNING,
+            )
+            return None
+        form = MergeForm(request.POST if "post" in request.POST else None, records=records)
+        if form.is_valid():
+            winner, loser = form.winner_and_loser()
+            try:
+                merge = type(self).merge_records(winner=winner, loser=loser, user=request.user)
+            except MergeError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return None
+            self.log_change(request, winner, f"Merged “{loser}” (id {loser.pk}) into this record.")
+            self.message_user(
+                request,
+                format_html(
+                    'Merged “{}” into <a href="{}">{}</a>. If that was a mistake, '
+                    '<a href="{}">Undo the merge</a>.',
+                    loser,
+                    reverse(f"admin:treaties_{self.opts.model_name}_change", args=[winner.pk]),
+                    winner,
+                    reverse(f"admin:treaties_{merge._meta.model_name}_change", args=[merge.pk]),
+                ),
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Merge two {self.opts.verbose_name_plural}",
+            "form": form,
+            "records": [(record, what_points_to(record)) for record in records],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        status = 400 if form.errors else 200
+        return TemplateResponse(
+            request, "admin/treaties/merge_confirm.html", context, status=status
+        )
+
+
+class MergeRecordAdmin(admin.ModelAdmin):
+    """A merge, read-only, with its "Undo this merge" button (a POST to undo_view)."""
+
+    merged = None  # the model merged: Actor or Source
+    list_display = ["loser_name", "winner", "merged_by", "merged_at", "undone_at"]
+    list_filter = [("undone_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["winner", "merged_by"]
+    autocomplete_fields = []  # read-only: nothing to choose
+    date_hierarchy = "merged_at"
+    fields = ["winner", "loser_name", "loser_id", "merged_by", "merged_at", "what_moved"]
+    readonly_fields = ["what_moved"]
+    change_form_template = "admin/treaties/merge_change_form.html"
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_undo"
+        view = self.admin_site.admin_view(require_POST(self.undo_view))
+        return [path("<int:pk>/undo/", view, name=name), *super().get_urls()]
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may merge these records may see the merges (and undo them).
+        return request.user.has_perm(f"treaties.change_{self.merged._meta.model_name}")
+
+    def has_add_permission(self, request):
+        return False  # a merge is made by the action on the merged records' list
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record is what an undo needs
+
+    @admin.display(description="what moved")
+    def what_moved(self, merge):
+        moved = [f"{len(ids)} × {key.split('.', 1)[1]}" for key, ids in merge.moved.items()]
+        return ", ".join(moved) or "nothing"
+
+    def undo_view(self, request, pk):
+        merge = get_object_or_404(self.model.objects.select_related("winner"), pk=pk)
+        if not self.has_view_permission(request, merge):
+            raise PermissionDenied
+        try:
+            undo_merge(merge, user=request.user)
+        except MergeError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            restored = self.merged._base_manager.get(pk=merge.loser_id)
+            self.log_change(request, restored, f"Restored: undid its merge into “{merge.winner}”.")
+            url = reverse(f"admin:treaties_{self.merged._meta.model_name}_change", args=[pk])
+            self.message_user(
+                request,
+                format_html('Undone: <a href="{}">{}</a> is back, with its rows.', url, restored),
+                messages.SUCCESS,
+            )
+        return redirect(reverse(f"admin:treaties_{self.opts.model_name}_change", args=[merge.pk]))
+
+
+@admin.register(ActorMerge)
+class ActorMergeAdmin(MergeRecordAdmin):
+    merged = Actor
+    search_fields = ["loser_name__unaccent", "loser_slug", "winner__name__unaccent"]
+    fields = ["winner", "loser_name", "loser_slug", *MergeRecordAdmin.fields[2:], "undone_at"]
+
+
+@admin.register(SourceMerge)
+class SourceMergeAdmin(MergeRecordAdmin):
+    merged = Source
+    search_fields = ["loser_name__unaccent", "loser_url", "winner__title__unaccent"]
+    fields = ["winner", "loser_name", "loser_url", *MergeRecordAdmin.fields[2:], "undone_at"]
+
+
 # Actors ----------------------------------------------------------------------------------
 
 
@@ -114,7 +273,8 @@ class RoleInline(admin.StackedInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(HistoryAdmin):
+class ActorAdmin(MergeableAdmin):
+    merge_records = merge_actors
     list_display = ["name", "kind", "country", "alias_list", "updated_at"]
     list_filter = ["kind", "country"]
     search_fields = ["name__unaccent", "aliases__name__unaccent", "slug", "wikidata_id"]
@@ -132,7 +292,7 @@ class ActorAdmin(HistoryAdmin):
         actor = form.instance
         names = [actor.name, *actor.aliases.values_list("name", flat=True)]
         if other := similar_actor(names=names, exclude=actor.pk):
-            warn_duplicate(request, "This actor", other, "merge them by hand")
+            warn_duplicate(request, "This actor", other, MERGE_HINT)
 
     @admin.display(description="other spellings")
     def alias_list(self, actor):
@@ -462,6 +622,9 @@ class EventInline(admin.StackedInline):
         return field
 
 
+MERGE_HINT = "select both in the list and choose “Merge the two selected”"
+
+
 def warn_duplicate(request, what, other, remedy):
     """Saved, but it looks like a record already there: say which, with a link."""
     url = reverse(f"admin:treaties_{other._meta.model_name}_change", args=[other.pk])
@@ -502,7 +665,8 @@ def warn_about_dates(request, source, statements=(), events=()):
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
+class SourceAdmin(MergeableAdmin):
+    merge_records = merge_sources
     list_display = [
         "title",
         "outlet",
@@ -538,7 +702,7 @@ class SourceAdmin(HistoryAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if other := similar_source(url=obj.url, title=obj.title, exclude=obj.pk):
-            warn_duplicate(request, "This source", other, "move its rows there")
+            warn_duplicate(request, "This source", other, MERGE_HINT)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -16,7 +16,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db.models import Value
 
 from .fulltext import CONFIG, folded
-from .models import Actor, ActorAlias, Source, Statement
+from .models import Actor, ActorAlias, Source, SourceMerge, Statement
 
 SAME_TITLE = 0.9  # difflib ratios of folded text above which two records are the same
 SAME_NAME = 0.8  # "Zakharova" and "Zajárova": 0.82
@@ -37,6 +37,9 @@ def similar_source(*, url: str, title: str, exclude: int | None = None) -> Sourc
     """The source with this URL, or one whose title is nearly the same."""
     others = Source.objects.exclude(pk=exclude) if exclude else Source.objects.all()
     if url and (found := others.filter(url=url).order_by("pk").first()):
+        return found
+    # A source merged into another (treaties/merges.py) is found as the one it went into.
+    if url and (found := SourceMerge.objects.winner_of(loser_url=url)) and found.pk != exclude:
         return found
     longest = sorted(set(re.findall(r"\w{4,}", fold(title))), key=len, reverse=True)[:4]
     if not longest:

@@ -1056,6 +1056,12 @@ class MergeQuerySet(models.QuerySet):
         """Merges not undone: the ones whose old addresses redirect."""
         return self.filter(undone_at__isnull=True)
 
+    def winner_of(self, **loser):
+        """The record a merged one (found by its old slug, URL or id) now lives on as, or None:
+        the target of its old address's redirect. One indexed lookup."""
+        merge = self.in_effect().filter(**loser).select_related("winner").order_by("-id").first()
+        return merge.winner if merge else None
+
 
 class Merge(models.Model):
     loser_id = models.BigIntegerField(help_text="The merged record's id; an undo restores it.")

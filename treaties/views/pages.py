@@ -14,6 +14,7 @@ from ..filters import CursorField, EchoingForm
 from ..lifespans import treaty_lifespans
 from ..models import (
     Actor,
+    ActorMerge,
     Event,
     Source,
     Statement,
@@ -155,12 +156,19 @@ class ActorStatementFilter(EchoingForm):
 
 @require_safe
 def actor_detail(request, slug):
-    actor = get_object_or_404(
-        Actor.objects.with_display_relations().prefetch_related(
-            Prefetch("treatyparty_set", TreatyParty.objects.select_related("treaty"))
-        ),
-        slug=slug,
-    )
+    try:
+        actor = (
+            Actor.objects.with_display_relations()
+            .prefetch_related(
+                Prefetch("treatyparty_set", TreatyParty.objects.select_related("treaty"))
+            )
+            .get(slug=slug)
+        )
+    except Actor.DoesNotExist:
+        # A merged actor's old address moves to the record it was merged into.
+        if winner := ActorMerge.objects.winner_of(loser_slug=slug):
+            return redirect(winner, permanent=True)
+        raise Http404 from None
     tallies = StatementTally.objects
     form = ActorStatementFilter(
         request.GET,

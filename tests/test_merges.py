@@ -1,0 +1,272 @@
+"""Merging two actors or two sources, and undoing it (treaties/merges.py, the admin action)."""
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.urls import reverse
+
+from intake.models import Intake
+from treaties.merges import MergeError, merge_actors, merge_sources, undo_merge
+from treaties.models import (
+    Actor,
+    ActorAlias,
+    ActorMerge,
+    Source,
+    SourceMerge,
+    Statement,
+    StatementTally,
+    TreatyParty,
+    TreatySigner,
+    TreatyStatement,
+)
+
+from .conftest import (
+    make_actor,
+    make_event,
+    make_role,
+    make_source,
+    make_statement,
+    make_treaty,
+)
+
+
+@pytest.fixture
+def twins(db):
+    """Maria Zakharova entered twice, the second time as "Maria Zajárova", with records of
+    her own, some of which the first one has too."""
+    treaty = make_treaty("New START")
+    winner = make_actor("Maria Zakharova", aliases=["Мария Захарова"])
+    loser = make_actor("Maria Zajárova", aliases=["Мария Захарова", "M. Zajarova"])
+    state = make_actor("Russia", kind="state")
+    said = make_statement(speaker=loser, treaties=[treaty])
+    mentioning = make_statement()
+    mentioning.mentions.set([loser, winner])
+    role = make_role(loser, organisation=state)
+    signature = TreatySigner.objects.create(treaty=treaty, signer=loser, on_behalf_of=state)
+    event = make_event(actors=[loser])
+    return {
+        "treaty": treaty,
+        "winner": winner,
+        "loser": loser,
+        "said": said,
+        "mentioning": mentioning,
+        "role": role,
+        "signature": signature,
+        "event": event,
+    }
+
+
+def test_merging_actors_moves_everything_to_the_winner(twins, editor):
+    winner, loser = twins["winner"], twins["loser"]
+    merge = merge_actors(winner=winner, loser=loser, user=editor)
+
+    assert not Actor.objects.filter(pk=loser.pk).exists()
+    twins["said"].refresh_from_db()
+    assert twins["said"].speaker == winner
+    assert list(twins["mentioning"].mentions.all()) == [winner]
+    assert twins["role"].__class__.objects.get(pk=twins["role"].pk).actor == winner
+    assert TreatySigner.objects.get(pk=twins["signature"].pk).signer == winner
+    assert list(twins["event"].actors.all()) == [winner]
+    # Its name and its own spellings are the winner's aliases now, each once.
+    assert sorted(winner.aliases.values_list("name", flat=True)) == [
+        "M. Zajarova",
+        "Maria Zajárova",
+        "Мария Захарова",
+    ]
+    # The summaries the database keeps follow the statement to its new speaker.
+    assert StatementTally.objects.count_of(speaker=winner) == 1
+    assert StatementTally.objects.count_of(speaker=loser.pk) == 0
+    assert TreatyStatement.objects.get(statement=twins["said"]).speaker_id == winner.pk
+    # Recorded: the merge, and each moved row's history with the reason.
+    assert merge.loser_slug == loser.slug and merge.merged_by == editor
+    version = twins["said"].history.latest()
+    assert version.history_change_reason == "Merged “Maria Zajárova” into “Maria Zakharova”"
+    assert version.history_user == editor
+    assert Actor.history.filter(id=loser.pk, history_type="-").exists()
+
+
+def test_undoing_an_actor_merge_puts_everything_back(twins, editor):
+    winner, loser = twins["winner"], twins["loser"]
+    merge = merge_actors(winner=winner, loser=loser, user=editor)
+    undo_merge(merge, user=editor)
+
+    restored = Actor.objects.get(pk=loser.pk)
+    assert (restored.name, restored.slug) == (loser.name, loser.slug)
+    # Its dates as they were (to the millisecond the serialiser keeps), not the undo's.
+    assert abs(restored.created_at - loser.created_at).total_seconds() < 0.001
+    assert sorted(restored.aliases.values_list("name", flat=True)) == [
+        "M. Zajarova",
+        "Мария Захарова",
+    ]
+    assert list(winner.aliases.values_list("name", flat=True)) == ["Мария Захарова"]
+    assert Statement.objects.get(pk=twins["said"].pk).speaker_id == loser.pk
+    assert set(twins["mentioning"].mentions.all()) == {winner, restored}
+    assert TreatySigner.objects.get(pk=twins["signature"].pk).signer_id == loser.pk
+    assert list(twins["event"].actors.all()) == [restored]
+    assert StatementTally.objects.count_of(speaker=loser.pk) == 1
+    merge.refresh_from_db()
+    assert merge.is_undone and merge.undone_by == editor
+    with pytest.raises(MergeError, match="undone already"):
+        undo_merge(merge, user=editor)
+
+
+def test_an_undo_is_refused_when_the_old_address_was_taken_since(twins):
+    merge = merge_actors(winner=twins["winner"], loser=twins["loser"])
+    make_actor("Someone else", slug=twins["loser"].slug)
+    with pytest.raises(MergeError, match="cannot be undone"):
+        undo_merge(merge)
+    merge.refresh_from_db()
+    assert not merge.is_undone
+    assert Statement.objects.get(pk=twins["said"].pk).speaker == twins["winner"]
+
+
+def test_a_party_to_the_same_treaty_is_kept_once_and_restored_by_the_undo(db):
+    treaty = make_treaty()
+    winner, loser = make_actor("Russia", kind="state"), make_actor("Russian Fed.", kind="state")
+    TreatyParty.objects.create(treaty=treaty, state=winner)
+    TreatyParty.objects.create(treaty=treaty, state=loser, note="successor state")
+    merge = merge_actors(winner=winner, loser=loser)
+    assert list(TreatyParty.objects.values_list("state", flat=True)) == [winner.pk]
+    undo_merge(merge)
+    assert set(TreatyParty.objects.values_list("state", "note")) == {
+        (winner.pk, ""),
+        (loser.pk, "successor state"),
+    }
+
+
+def test_merges_chain_and_unwind(db):
+    first, second, third = make_actor("A one"), make_actor("A two"), make_actor("A three")
+    statement = make_statement(speaker=first)
+    early = merge_actors(winner=second, loser=first)
+    late = merge_actors(winner=third, loser=second)
+    early.refresh_from_db()
+    assert early.winner == third  # the first merge's redirect leads to the final record
+    undo_merge(late)
+    undo_merge(early)
+    assert Statement.objects.get(pk=statement.pk).speaker_id == first.pk
+    assert Actor.objects.filter(pk__in=[first.pk, second.pk, third.pk]).count() == 3
+
+
+def test_an_actor_is_not_merged_into_itself(db):
+    actor = make_actor()
+    with pytest.raises(MergeError):
+        merge_actors(winner=actor, loser=actor)
+
+
+def test_merging_sources_moves_rows_and_remembers_the_url(db):
+    winner = make_source("Russia acknowledges specific contacts")
+    loser = make_source("Russia acknowledges ‘specific contacts’ (copy)")
+    statement = make_statement(source=loser)
+    event = make_event(source=loser)
+    corroborated = make_event(source=winner)
+    corroborated.other_sources.set([loser])
+    intake = Intake.objects.create(
+        title="x", text="x", published_on=loser.published_on, source=loser
+    )
+    merge = merge_sources(winner=winner, loser=loser)
+
+    assert not Source.objects.filter(pk=loser.pk).exists()
+    assert Statement.objects.get(pk=statement.pk).source == winner
+    assert event.__class__.objects.get(pk=event.pk).source == winner
+    assert list(corroborated.other_sources.all()) == [winner]
+    assert Intake.objects.get(pk=intake.pk).source == winner
+    assert merge.loser_url == loser.url
+    assert SourceMerge.objects.winner_of(loser_url=loser.url) == winner
+
+    undo_merge(merge)
+    assert Statement.objects.get(pk=statement.pk).source_id == loser.pk
+    assert list(corroborated.other_sources.all()) == [Source.objects.get(pk=loser.pk)]
+    assert SourceMerge.objects.winner_of(loser_url=loser.url) is None
+
+
+def test_a_merged_actors_page_and_api_record_redirect_to_the_winners(client, twins):
+    loser = twins["loser"]
+    merge_actors(winner=twins["winner"], loser=loser)
+    response = client.get(reverse("treaties:actor_detail", kwargs={"slug": loser.slug}))
+    assert response.status_code == 301
+    assert response["Location"] == twins["winner"].get_absolute_url()
+    assert (
+        client.get(reverse("treaties:actor_detail", kwargs={"slug": "nobody"})).status_code == 404
+    )
+
+
+# The admin ----------------------------------------------------------------------------------
+
+
+def _action(client, model, ids, **extra):
+    url = reverse(f"admin:treaties_{model}_changelist")
+    data = {"action": "merge_selected", "_selected_action": [str(i) for i in ids], **extra}
+    return client.post(url, data)
+
+
+def test_the_merge_action_asks_which_record_stays(editor_client, twins):
+    winner, loser = twins["winner"], twins["loser"]
+    response = _action(editor_client, "actor", [winner.pk, loser.pk])
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Merge two actors" in html
+    assert 'name="winner"' in html and f'value="{loser.pk}"' in html
+    assert "1 statement" in html  # what would move from each
+    assert Actor.objects.filter(pk=loser.pk).exists()
+
+
+def test_the_merge_action_merges_after_confirmation(editor_client, twins):
+    winner, loser = twins["winner"], twins["loser"]
+    response = _action(
+        editor_client, "actor", [winner.pk, loser.pk], winner=str(winner.pk), post="yes"
+    )
+    assert response.status_code == 302
+    merge = ActorMerge.objects.get()
+    assert (merge.winner, merge.loser_id) == (winner, loser.pk)
+    assert not Actor.objects.filter(pk=loser.pk).exists()
+    # The admin's log of the winner names the merge too.
+    assert LogEntry.objects.filter(object_id=str(winner.pk), change_message__contains="Merged")
+    messages = [str(m) for m in editor_client.get(response["Location"]).context["messages"]]
+    assert any("Undo" in m for m in messages)
+
+
+def test_the_merge_action_needs_exactly_two(editor_client, twins):
+    response = _action(editor_client, "actor", [twins["winner"].pk])
+    assert response.status_code == 302
+    messages = [str(m) for m in editor_client.get(response["Location"]).context["messages"]]
+    assert any("exactly two" in m for m in messages)
+    assert not ActorMerge.objects.exists()
+
+
+def test_a_bad_winner_is_a_form_error_not_a_merge(editor_client, twins):
+    ids = [twins["winner"].pk, twins["loser"].pk]
+    response = _action(editor_client, "actor", ids, winner="999999", post="yes")
+    assert response.status_code == 400
+    assert "Choose one of the two selected records." in response.content.decode()
+    assert not ActorMerge.objects.exists()
+
+
+def test_the_undo_button_undoes_the_merge(editor_client, twins):
+    merge = merge_actors(winner=twins["winner"], loser=twins["loser"])
+    page = editor_client.get(reverse("admin:treaties_actormerge_change", args=[merge.pk]))
+    assert page.status_code == 200
+    undo_url = reverse("admin:treaties_actormerge_undo", args=[merge.pk])
+    assert undo_url in page.content.decode()
+    assert editor_client.get(undo_url).status_code == 405
+    response = editor_client.post(undo_url)
+    assert response.status_code == 302
+    merge.refresh_from_db()
+    assert merge.is_undone
+    assert Actor.objects.filter(pk=twins["loser"].pk).exists()
+
+
+def test_sources_merge_through_the_admin_too(editor_client):
+    winner, loser = make_source("One"), make_source("One again")
+    make_statement(source=loser)
+    response = _action(
+        editor_client, "source", [winner.pk, loser.pk], winner=str(winner.pk), post="yes"
+    )
+    assert response.status_code == 302
+    assert SourceMerge.objects.get().winner == winner
+    assert not Source.objects.filter(pk=loser.pk).exists()
+
+
+def test_editors_still_cannot_delete_actors_or_sources(editor_client, twins):
+    url = reverse("admin:treaties_actor_delete", args=[twins["loser"].pk])
+    assert editor_client.post(url, {"post": "yes"}).status_code == 403
+    assert Actor.objects.filter(pk=twins["loser"].pk).exists()
+    assert not ActorAlias.objects.filter(name="Maria Zajárova").exists()

@@ -1,0 +1,254 @@
+"""Merging a duplicate actor or source (the loser) into the record that stays (the winner), and
+undoing it.
+
+Everything that points to the loser moves to the winner: found from the model's relations
+rather than listed by hand, so that a table added later (a new foreign key to Actor) moves too.
+A row of the loser's that the winner has already (an alias of the same name, a party to the
+same treaty) would break a unique constraint if moved: it is deleted instead. The loser itself
+is deleted, but the merge record keeps it and those rows (serialised), and which rows moved,
+so that an undo puts everything back with the same ids. An actor's name becomes an alias of
+the winner, and its old address answers a 301 to the winner's (treaties.views.pages).
+
+Every moved, deleted and restored row of a model with a history is written into it, with the
+merge as the reason: the record of who merged what stays in the history as well as here.
+"""
+
+import json
+
+from django.apps import apps
+from django.core import serializers
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from .duplicates import fold
+from .models import Actor, ActorAlias, ActorMerge, Source, SourceMerge, TreatyStatement
+
+# Kept by database triggers (treaties/sql/summaries.sql): they follow a statement to its new
+# speaker by themselves, and moving them here as well would make duplicates.
+KEPT_BY_THE_DATABASE = {TreatyStatement}
+
+
+class MergeError(Exception):
+    """A merge or undo that cannot be done; the message says why, for the editor."""
+
+
+def relations(model) -> list[models.ForeignKey]:
+    """The foreign keys pointing to model, including those of the tables behind many-to-many
+    fields, except history's copies (no constraint, DO_NOTHING) and the database's own."""
+    found = []
+    for rel in model._meta.get_fields(include_hidden=True):
+        if not isinstance(rel, models.ManyToOneRel):  # a reverse foreign key (or one-to-one)
+            continue
+        if rel.on_delete is models.DO_NOTHING or rel.related_model in KEPT_BY_THE_DATABASE:
+            continue
+        found.append(rel.field)
+    return found
+
+
+def unique_partners(model, field) -> list[list[str]]:
+    """For each unique constraint on model that includes field, the column names of the other
+    fields in it: rows of the loser and the winner that agree on those would collide."""
+    sets = [list(names) for names in model._meta.unique_together]
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.UniqueConstraint) or constraint.condition:
+            continue
+        names = list(constraint.fields) or [
+            e.name for e in constraint.expressions if isinstance(e, F)
+        ]
+        if len(names) == len(constraint.fields or constraint.expressions):
+            sets.append(names)
+    return [
+        [model._meta.get_field(name).attname for name in names if name != field.name]
+        for names in sets
+        if field.name in names
+    ]
+
+
+# How far the confirmation page counts each kind of row: "more than 1,000" is enough to know.
+COUNTED = 1000
+
+
+def what_points_to(record) -> list[str]:
+    """What would move with record, one line per kind of row ("3 statements (speaker)"),
+    each count stopping at COUNTED so that a prolific speaker costs no more than a quiet one."""
+    lines = []
+    for field in relations(type(record)):
+        model, through = field.model, None
+        if model._meta.auto_created:  # the table behind a many-to-many field
+            through = next(f for f in model._meta.fields if f.is_relation and f is not field)
+        rows = model._base_manager.filter(**{field.attname: record.pk})
+        count = rows[: COUNTED + 1].count()
+        if not count:
+            continue
+        owner = (through.related_model if through else model)._meta
+        noun = owner.verbose_name if count == 1 else owner.verbose_name_plural
+        how = _m2m_name(owner, model) if through else field.verbose_name
+        number = f"more than {COUNTED:,}" if count > COUNTED else str(count)
+        lines.append(f"{number} {noun} ({how})")
+    return lines
+
+
+def _m2m_name(owner, through) -> str:
+    return next(f.verbose_name for f in owner.many_to_many if f.remote_field.through is through)
+
+
+def _reason(text: str) -> str:
+    # The history's change reason holds 100 characters; a source's title alone may not fit.
+    return Truncator(text).chars(100)
+
+
+def _history(model, objects, *, reason, user, update=True):
+    """Write objects' current state into model's history, if it keeps one."""
+    if objects and getattr(model._meta, "simple_history_manager_attribute", None):
+        model.history.bulk_history_create(
+            objects, update=update, default_change_reason=reason, default_user=user
+        )
+
+
+def _serialise(objects) -> list[dict]:
+    return json.loads(serializers.serialize("json", objects)) if objects else []
+
+
+def _delete(objects, *, reason):
+    """Delete one by one, so that each deletion enters the history with the reason."""
+    for obj in objects:
+        obj._change_reason = reason
+        obj.delete()
+
+
+def _move_everything(winner, loser, *, reason, user) -> tuple[dict, list]:
+    """Point every row that points to loser at winner; delete those that would collide.
+    Returns {"app.model.field": [ids moved]} and the deleted rows, serialised."""
+    moved, deleted = {}, []
+    for field in relations(type(loser)):
+        model = field.model
+        rows = model._base_manager.filter(**{field.attname: loser.pk})
+        clashing = set()
+        for others in unique_partners(model, field):
+            winners = model._base_manager.filter(**{field.attname: winner.pk})
+            taken = set(winners.values_list(*others))
+            clashing |= {
+                pk for pk, *values in rows.values_list("pk", *others) if tuple(values) in taken
+            }
+        if clashing:
+            doomed = list(model._base_manager.filter(pk__in=clashing))
+            deleted += _serialise(doomed)
+            _delete(doomed, reason=reason)
+        ids = list(rows.values_list("pk", flat=True))
+        if not ids:
+            continue
+        model._base_manager.filter(pk__in=ids).update(**{field.attname: winner.pk})
+        _history(model, list(model._base_manager.filter(pk__in=ids)), reason=reason, user=user)
+        moved[f"{model._meta.label_lower}.{field.name}"] = ids
+    return moved, deleted
+
+
+def _delete_loser(loser, *, reason):
+    """Delete a copy: the caller's loser keeps its id (for its messages and logs)."""
+    _delete([type(loser)._base_manager.get(pk=loser.pk)], reason=reason)
+
+
+def _check_pair(winner, loser):
+    if winner.pk == loser.pk:
+        raise MergeError("A record cannot be merged into itself: choose two different ones.")
+
+
+@transaction.atomic
+def merge_actors(*, winner: Actor, loser: Actor, user=None) -> ActorMerge:
+    """Merge loser into winner: its statements, roles, aliases, memberships, signatures and
+    mentions move; its name becomes an alias; its page redirects to the winner's."""
+    return _merge(
+        ActorMerge,
+        winner=winner,
+        loser=loser,
+        name=loser.name,
+        user=user,
+        add=lambda reason: _name_as_alias(winner, loser.name, reason=reason),
+        loser_slug=loser.slug,
+    )
+
+
+@transaction.atomic
+def merge_sources(*, winner: Source, loser: Source, user=None) -> SourceMerge:
+    """Merge loser into winner: its statements, events, corroborations and intakes move; its
+    URL finds the winner from now on (intake, duplicate warnings)."""
+    return _merge(
+        SourceMerge, winner=winner, loser=loser, name=loser.title, user=user, loser_url=loser.url
+    )
+
+
+def _merge(merge_model, *, winner, loser, name, user, add=None, **record):
+    """Move everything, let add() add what the winner gains (returns {label: [ids]}), record
+    the merge with the loser as it was, then delete the loser."""
+    _check_pair(winner, loser)
+    reason = _reason(f"Merged “{name}” into “{winner}”")
+    snapshot = _serialise([loser])
+    moved, deleted = _move_everything(winner, loser, reason=reason, user=user)
+    merge = merge_model.objects.create(
+        winner=winner,
+        loser_id=loser.pk,
+        loser_name=name,
+        deleted=snapshot + deleted,
+        moved=moved,
+        added=add(reason) if add else {},
+        merged_by=user,
+        **record,
+    )
+    _delete_loser(loser, reason=reason)
+    return merge
+
+
+def _name_as_alias(actor, name, *, reason) -> dict:
+    """The merged actor's name as one of actor's aliases, unless actor has that spelling."""
+    spellings = {fold(actor.name), *(fold(a.name) for a in actor.aliases.all())}
+    if fold(name) in spellings:
+        return {}
+    alias = ActorAlias(actor=actor, name=name, note="name of a merged record")
+    alias._change_reason = reason
+    alias.save()
+    return {ActorAlias._meta.label_lower: [alias.pk]}
+
+
+def undo_merge(merge: ActorMerge | SourceMerge, *, user=None):
+    """Bring the loser back with its id, move back what moved, restore what was deleted and
+    remove what the merge added. Refused (MergeError) once undone, or if the loser's unique
+    values (an actor's slug) have been taken since."""
+    if merge.is_undone:
+        raise MergeError("This merge has been undone already.")
+    reason = _reason(f"Undid the merge of “{merge.loser_name}” into “{merge.winner}”")
+    try:
+        with transaction.atomic():
+            _undo(merge, reason=reason, user=user)
+    except IntegrityError as error:
+        raise MergeError(
+            f"The merge of “{merge.loser_name}” cannot be undone: a record made since holds "
+            f"one of its unique values ({error.__cause__ or error})."
+        ) from error
+
+
+def _undo(merge, *, reason, user):
+    restored = [item.object for item in serializers.deserialize("json", json.dumps(merge.deleted))]
+    loser, rows = restored[0], restored[1:]
+    for label, ids in merge.added.items():
+        model = apps.get_model(label)
+        _delete(list(model._base_manager.filter(pk__in=ids)), reason=reason)
+    _restore(loser, reason=reason, user=user)
+    for key, ids in merge.moved.items():
+        label, field_name = key.rsplit(".", 1)
+        model = apps.get_model(label)
+        field = model._meta.get_field(field_name)
+        model._base_manager.filter(pk__in=ids).update(**{field.attname: merge.loser_id})
+        _history(model, list(model._base_manager.filter(pk__in=ids)), reason=reason, user=user)
+    for row in rows:
+        _restore(row, reason=reason, user=user)
+    merge.undone_at = timezone.now()
+    merge.undone_by = user
+    merge.save(update_fields=["undone_at", "undone_by"])
+
+
+def _restore(obj, *, reason, user):
+    """Insert a deleted row again as it was (its id and dates too), into its history as well."""
+    models.Model.save_base(obj, raw=True, force_insert=True)
+    _history(type(obj), [obj], reason=reason, user=user, update=False)
