@@ -128,6 +128,35 @@ def test_pages_link_their_feeds_in_head_and_visibly(client):
         assert html.count(f'href="{feed}"') == 2  # and a visible link in the page
 
 
+def test_lists_link_the_feed_of_what_they_show(client):
+    treaty = make_treaty(slug="new-start")
+    actor = make_actor(slug="lavrov")
+    topic = Topic.objects.create(name="Inspections", slug="inspections")
+    make_statement(speaker=actor, treaties=[treaty], text="Inspections resume.").topics.add(topic)
+    timeline, who = reverse("treaties:timeline"), reverse("treaties:who_said_what")
+
+    for page, feed in [
+        (timeline, reverse("feeds:statements")),
+        (f"{timeline}?treaty=new-start", reverse("feeds:treaty", args=["new-start"])),
+        (f"{timeline}?actor=lavrov&treaty=new-start", reverse("feeds:actor", args=["lavrov"])),
+        (f"{who}?topic=inspections", reverse("feeds:topic", args=["inspections"])),
+        (topic.get_absolute_url(), reverse("feeds:topic", args=["inspections"])),
+        (
+            f"{reverse('treaties:search')}?q=inspections+resume",
+            "/feeds/search/?q=inspections+resume",
+        ),
+        # A search that finds nothing yet can still be followed.
+        (f"{reverse('treaties:search')}?q=moratorium", "/feeds/search/?q=moratorium"),
+    ]:
+        html = client.get(page).content.decode()
+        head, body = html.split("</head>")
+        assert '<link rel="alternate" type="application/atom+xml"' in head, page
+        assert f'href="{feed}"' in head, page
+        assert f'<a href="{feed}" type="application/atom+xml">' in body, page
+        path, _, query = feed.partition("?")
+        parse(client.get(path, dict([query.split("=")]) if query else {}))
+
+
 # Sitemap and robots.txt ---------------------------------------------------------------------------
 
 
