@@ -75,9 +75,21 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def lines_of(chunks, sizes: list[int]):
-    """The lines of the response, split at "\n" only (the text may hold other line breaks,
-    such as U+2028, which str.splitlines would split at). A chunk ends at a row's end."""
+def records_in(chunks, fmt: str, sizes: list[int]):
+    """One item per row of the response, plus one for the CSV header, or two for JSON."""
+    if fmt == "json":
+        # One result a line, between the head and the closing line (JSON writes line breaks
+        # inside text as \\n): the line breaks count the results.
+        for chunk in chunks:
+            sizes.append(len(chunk))
+            yield from range(chunk.count(b"\n"))
+        return
+    # CSV rows may hold line breaks inside quotes: the csv module finds where rows end. A
+    # chunk ends at the end of a row; lines are split at "\n" only, not at U+2028 and the like.
+    yield from csv.reader(_lines(chunks, sizes))
+
+
+def _lines(chunks, sizes):
     for chunk in chunks:
         sizes.append(len(chunk))
         yield from io.StringIO(chunk.decode(), newline="\n")
@@ -93,12 +105,8 @@ def measure(client, url: str, fmt: str) -> dict:
     with connection.execute_wrapper(counter):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        lines = lines_of(response.streaming_content, sizes)
         first_byte = None
-        # CSV rows may hold line breaks inside quotes: the csv module finds where they end.
-        # JSON results are one per line, after the head and before the closing line.
-        records = csv.reader(lines) if fmt == "csv" else lines
-        for _ in records:
+        for _ in records_in(response.streaming_content, fmt, sizes):
             if first_byte is None:
                 first_byte = time.perf_counter() - started
             rows += 1
@@ -107,7 +115,8 @@ def measure(client, url: str, fmt: str) -> dict:
                 if early is None and rows >= EARLY_ROWS:
                     early = resident_mb()
     seconds = time.perf_counter() - started
-    rows -= 1 if fmt == "csv" else 2  # the header; the JSON head and closing lines
+    # The CSV header; in JSON, a line break after the head and two in the closing "\n]}\n".
+    rows -= 1 if fmt == "csv" else 2
     highest = max(highest, resident_mb())
     return {
         "rows": rows,
