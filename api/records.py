@@ -11,7 +11,6 @@ already loaded (`*_for_records()`), so that a page of records costs a fixed numb
 from collections.abc import Callable
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.urls import reverse
 
 from treaties.models import (
     Actor,
@@ -27,7 +26,7 @@ Absolute = Callable[[str], str]
 
 # The version of the record format, written into every export's manifest. Bump the major
 # number when a field is removed or changes meaning, the minor one when a field is added.
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1: topics have a permalink; a source's is its page
 
 
 # Querysets ------------------------------------------------------------------------------------
@@ -95,11 +94,6 @@ def iso(value):
     return value.isoformat() if value is not None else None
 
 
-def source_path(source_id: int) -> str:
-    """Sources have no page of their own on the site yet: their permalink is the API's."""
-    return reverse("api:source_detail", kwargs={"source_id": source_id})
-
-
 def actor_ref(actor: Actor | None, absolute: Absolute):
     if actor is None:
         return None
@@ -128,12 +122,17 @@ def source_ref(source: Source | None, absolute: Absolute):
         "title": source.title,
         "url": source.url,
         "archive_url": source.archive_url,
-        "permalink": absolute(source_path(source.pk)),
+        "permalink": absolute(source.get_absolute_url()),
     }
 
 
-def topic_record(topic: Topic, absolute: Absolute | None = None):
-    return {"id": topic.pk, "slug": topic.slug, "name": topic.name}
+def topic_record(topic: Topic, absolute: Absolute):
+    return {
+        "id": topic.pk,
+        "slug": topic.slug,
+        "name": topic.name,
+        "permalink": absolute(topic.get_absolute_url()),
+    }
 
 
 # Records ------------------------------------------------------------------------------------------
@@ -207,7 +206,7 @@ def actor_record(actor: Actor, absolute: Absolute):
 def source_record(source: Source, absolute: Absolute):
     return {
         "id": source.pk,
-        "permalink": absolute(source_path(source.pk)),
+        "permalink": absolute(source.get_absolute_url()),
         "title": source.title,
         "outlet": actor_ref(source.outlet, absolute),
         "author": source.author,
@@ -241,7 +240,7 @@ def statement_record(statement: Statement, absolute: Absolute):
         "source": source_ref(statement.source, absolute),
         "source_locator": statement.source_locator,
         "treaties": [treaty_ref(treaty, absolute) for treaty in statement.treaties.all()],
-        "topics": [topic_record(topic) for topic in statement.topics.all()],
+        "topics": [topic_record(topic, absolute) for topic in statement.topics.all()],
         "mentions": [actor_ref(actor, absolute) for actor in statement.mentions.all()],
         "editor_note": statement.editor_note,
         "created_at": iso(statement.created_at),

@@ -46,13 +46,14 @@ class SourceRef(Schema):
     title: str
     url: str = Field(description="Where the source was published; may be empty.")
     archive_url: str
-    permalink: str = Field(description="The source's record in this API (absolute URL).")
+    permalink: str = Field(description="The source's page on the site (absolute URL).")
 
 
 class TopicOut(Schema):
     id: int
     slug: str
     name: str
+    permalink: str = Field(description="The topic's page on the site (absolute URL).")
 
 
 class FieldError(Schema):

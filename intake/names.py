@@ -1,32 +1,23 @@
 """Finding actors' names in a text through every alias and transliteration.
 
-A name and the text are compared by a "skeleton": folded (accents off, lower case), Cyrillic
-romanised and common transliteration variants merged (data/transliteration.json), so that
-"Zajárova" in a Spanish report finds Maria Zakharova, whose aliases may not list it.
+A name and the text are compared by a "skeleton" (treaties/transliteration.py, shared with
+search): folded (accents off, lower case), Cyrillic romanised and common transliteration
+variants merged, so that "Zajárova" in a Spanish report finds Maria Zakharova, whose aliases
+may not list it.
 """
 
 import dataclasses
 import functools
-import json
 import re
-from pathlib import Path
 
 from treaties.models import Actor, ActorAlias, ActorKind
+from treaties.transliteration import skeleton
 
-from .text import fold, words
+from .text import words
 
-TABLES = json.loads((Path(__file__).parent / "data" / "transliteration.json").read_text())
+__all__ = ["NameIndex", "skeleton", "unknown_name_near"]
+
 LONGEST_NAME = 7  # words
-
-
-def skeleton(name: str) -> str:
-    text = fold(name)
-    text = "".join(TABLES["cyrillic"].get(char, char) for char in text)
-    text = re.sub(r"[^a-z0-9 ]+", " ", text)
-    for old, new in TABLES["latin"]:
-        text = text.replace(old, new)
-    text = re.sub(r"(.)\1+", r"\1", text)  # Patrusshev, Dmitrii
-    return " ".join(text.split())
 
 
 @dataclasses.dataclass(frozen=True)

@@ -38,6 +38,9 @@ def ids(response):
 def test_statements_are_published_only_newest_first_with_permalinks(client):
     old = make_statement(date=datetime.date(2020, 1, 1))
     new = make_statement(date=datetime.date(2023, 1, 1))
+    topic = Topic.objects.create(name="Inspections", slug="inspections")
+    new.topics.add(topic)
+    topic_url = f"http://testserver{topic.get_absolute_url()}"
     make_statement(status=Status.DRAFT, speaker=None, source=None)
 
     response = get(client, "statement_list")
@@ -47,6 +50,10 @@ def test_statements_are_published_only_newest_first_with_permalinks(client):
     row = response.json()["results"][0]
     assert row["permalink"] == f"http://testserver{new.get_absolute_url()}"
     assert row["speaker"]["permalink"] == f"http://testserver{new.speaker.get_absolute_url()}"
+    assert row["source"]["permalink"] == f"http://testserver{new.source.get_absolute_url()}"
+    assert row["topics"] == [
+        {"id": topic.pk, "slug": "inspections", "name": "Inspections", "permalink": topic_url}
+    ]
     assert row["date"] == "2023-01-01"
     assert response.json()["next"] is None
 
@@ -246,7 +253,7 @@ def test_only_sources_behind_published_records_are_listed(client):
     assert get(client, "source_detail", draft_only.pk).status_code == 404
     assert get(client, "source_detail", unused.pk).status_code == 404
     row = get(client, "source_detail", public.pk).json()
-    assert row["permalink"] == f"http://testserver{reverse('api:source_detail', args=[public.pk])}"
+    assert row["permalink"] == f"http://testserver{public.get_absolute_url()}"
 
 
 def test_source_list_query_count(client, django_assert_num_queries):

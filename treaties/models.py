@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from .dates import DatePrecision, format_date, format_iso, period_bounds, precision_condition
 from .fulltext import document, folded
+from .transliteration import NameSkeleton
 
 # Languages an editor may record for a source or an original quotation: Django's own list of
 # language codes, so that a typo ("rus", "sp") is a form error rather than a silent bad value.
@@ -121,6 +122,10 @@ class Actor(models.Model):
         indexes = [
             # Search: fuzzy, accent-insensitive name matching (trigram similarity).
             GinIndex(OpClass(folded("name"), name="gin_trgm_ops"), name="actor_name_trgm"),
+            # Search: the name's transliteration skeleton ("Patruschew" finds Patrushev).
+            GinIndex(
+                OpClass(NameSkeleton("name"), name="gin_trgm_ops"), name="actor_skeleton_trgm"
+            ),
         ]
         constraints = [
             check("actor_kind_valid", in_choices("kind", ActorKind)),
@@ -160,6 +165,10 @@ class ActorAlias(models.Model):
         indexes = [
             # Search: "Zajarova" or "Захарова" finds the actor through its other spellings.
             GinIndex(OpClass(folded("name"), name="gin_trgm_ops"), name="alias_name_trgm"),
+            # Search: the alias's transliteration skeleton, as for the actor's name.
+            GinIndex(
+                OpClass(NameSkeleton("name"), name="gin_trgm_ops"), name="alias_skeleton_trgm"
+            ),
         ]
         constraints = [
             models.UniqueConstraint("actor", "name", name="alias_unique_per_actor"),

@@ -47,6 +47,7 @@ from django.utils.safestring import mark_safe
 
 from .fulltext import CONFIG, folded
 from .models import Actor, ActorAlias, Event, Source, Statement, Treaty
+from .transliteration import NameSkeleton
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -260,21 +261,49 @@ def sources(terms: list[str]):
     return ranked, len(candidates)
 
 
+def sounds_like(field: str, word: str) -> Q:
+    """field (an actor foreign key) is an actor with a name or an alias whose transliteration
+    skeleton is close to word's: "Patruschew", "Patrouchev" and "Патрушев" all find Nikolai
+    Patrushev without those spellings on record (see treaties/transliteration.py for why).
+    Like named(), one subquery per table, each served by its skeleton trigram index."""
+    target = NameSkeleton(Value(word))
+    by_name = (
+        Actor.objects.alias(key=NameSkeleton("name"))
+        .filter(key__trigram_word_similar=target)
+        .values("pk")
+    )
+    by_alias = (
+        ActorAlias.objects.alias(key=NameSkeleton("name"))
+        .filter(key__trigram_word_similar=target)
+        .values("actor_id")
+    )
+    return Q(**{f"{field}__in": by_name}) | Q(**{f"{field}__in": by_alias})
+
+
+def _closeness(query: str, name):
+    """How close query is to a name, as written (accents folded) or by skeleton: the better."""
+    return Greatest(
+        TrigramWordSimilarity(folded(Value(query)), folded(name)),
+        TrigramWordSimilarity(NameSkeleton(Value(query)), NameSkeleton(name)),
+    )
+
+
 def actors(terms: list[str]):
-    """Actors with a name or alias close to every word, closest first."""
-    query = folded(Value(" ".join(terms)))
+    """Actors with a name or alias close to every word, as written or transliterated, the
+    closest first (the best of its name and aliases)."""
+    query = " ".join(terms)
     best_alias = (
         ActorAlias.objects.filter(actor=OuterRef("pk"))
-        .annotate(similarity=TrigramWordSimilarity(query, folded("name")))
+        .annotate(similarity=_closeness(query, "name"))
         .order_by("-similarity")
         .values("similarity")[:1]
     )
-    every_word = _every_word(terms, lambda word: named("pk", word))
+    every_word = _every_word(terms, lambda word: named("pk", word) | sounds_like("pk", word))
     return (
         Actor.objects.filter(every_word)
         .annotate(
             similarity=Greatest(
-                TrigramWordSimilarity(query, folded("name")),
+                _closeness(query, "name"),
                 Coalesce(Subquery(best_alias), Value(0.0), output_field=FloatField()),
             )
         )
