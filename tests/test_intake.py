@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from intake import workflow
@@ -14,7 +16,7 @@ from intake.text import quotes, sentences
 from treaties.dates import DatePrecision
 from treaties.models import Actor, Statement, Status
 
-from .conftest import make_actor, make_source, make_treaty
+from .conftest import make_actor, make_source, make_statement, make_treaty
 
 TUESDAY = datetime.date(2022, 11, 8)
 
@@ -281,6 +283,35 @@ def test_nothing_is_published_until_the_editor_presses_publish(editor_client, re
     assert Statement.objects.published().count() == 3
     pending = Proposal.objects.filter(status=ProposalStatus.PENDING).count()
     assert pending > 0  # the rows not accepted stay proposals, unpublished
+
+
+def test_the_statement_page_shows_the_sentences_around_the_words(
+    client, editor_client, record, django_assert_num_queries
+):
+    paste(editor_client)
+    proposal = Proposal.objects.filter(kind=ProposalKind.STATEMENT, data__kind="quote").first()
+    editor_client.post(decide_url(proposal, "accept"), accept_data(proposal))
+    editor_client.post(reverse("admin:intake_intake_publish", args=[Intake.objects.get().pk]))
+    statement = Statement.objects.published().get()
+    url = statement.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert "In the article" in html
+    assert (
+        "confirmed on Tuesday that talks on New START continue. “<mark>"
+        "We maintain specific contacts with the United States on those issues</mark>"
+    ) in html
+    assert "This has nothing to do with full relations" in html
+    # One more query than a statement typed in by hand: the article's text.
+    typed = make_statement(speaker=statement.speaker, source=statement.source)
+    with django_assert_num_queries(count_queries(client, typed.get_absolute_url()) + 1):
+        client.get(url)
+    assert "In the article" not in client.get(typed.get_absolute_url()).content.decode()
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return len(queries)
 
 
 def test_an_existing_source_is_matched_by_url_or_near_title(editor_client, record):

@@ -189,6 +189,16 @@ def test_a_merged_actors_page_and_api_record_redirect_to_the_winners(client, twi
     )
 
 
+def test_a_merged_sources_page_redirects_to_the_winners(client, db):
+    winner, loser = make_source("One"), make_source("One again")
+    make_statement(source=winner)
+    merge_sources(winner=winner, loser=loser)
+    response = client.get(reverse("treaties:source_detail", kwargs={"pk": loser.pk}))
+    assert response.status_code == 301
+    assert response["Location"] == winner.get_absolute_url()
+    assert client.get(reverse("treaties:source_detail", kwargs={"pk": 999999})).status_code == 404
+
+
 # The admin ----------------------------------------------------------------------------------
 
 

@@ -12,12 +12,21 @@ import string
 from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from ..filters import CursorField, FilterForm
-from ..models import Actor, ActorKind, Event, Source, StatementTally, Topic, Treaty
+from ..models import (
+    Actor,
+    ActorKind,
+    Event,
+    Source,
+    SourceMerge,
+    StatementTally,
+    Topic,
+    Treaty,
+)
 from ..timeline import timeline_page
 from .lists import query_string
 
@@ -207,9 +216,12 @@ def _render_entries(request, template, context):
 
 @require_safe
 def source_detail(request, pk):
-    source = get_object_or_404(
-        Source.objects.select_related("outlet").defer("search_vector"), pk=pk
-    )
+    source = Source.objects.select_related("outlet").defer("search_vector").filter(pk=pk).first()
+    if source is None:
+        # A merged source's old address moves to the source it was merged into.
+        if winner := SourceMerge.objects.winner_of(loser_id=pk):
+            return redirect(winner, permanent=True)
+        raise Http404
     if not (request.user.is_staff or Source.objects.public().filter(pk=pk).exists()):
         raise Http404  # only drafts come from it so far
     context = {

@@ -10,6 +10,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from intake.models import surrounding
+
 from ..filters import CursorField, EchoingForm
 from ..lifespans import treaty_lifespans
 from ..models import (
@@ -280,6 +282,8 @@ def statement_detail(request, pk, slug=""):
         "treaties": treaties,
         "canonical": url,
         "in_context": _in_context(statement),
+        # The sentences around the words in the article they were taken from (intake).
+        "passage": surrounding(statement),
         "previous": neighbours.earlier_than(statement).first(),
         "next": neighbours.later_than(statement).first(),
         **statement_page_context(request, statement, url=url),
