@@ -118,24 +118,19 @@ def index_lookups():
 # Building blocks: what one word can match -----------------------------------------------
 
 
-def named(field: str, word: str) -> Q:
-    """field (an actor foreign key) is an actor with a name or an alias close to word.
+def named(field: str, word: str, key=folded) -> Q:
+    """field (an actor foreign key) is an actor with a name or an alias close to word, once
+    both are put through key: folded (accents off, lower case) by default.
 
-    Two subqueries, names and aliases, each served by its GIN trigram index (one subquery
-    with an OR between them would read every actor).
+    Two subqueries, names and aliases, each served by its GIN trigram index on key(name)
+    (one subquery with an OR between them would read every actor).
     """
-    target = folded(Value(word))
-    by_name = (
-        Actor.objects.alias(folded_name=folded("name"))
-        .filter(folded_name__trigram_word_similar=target)
-        .values("pk")
+    target = key(Value(word))
+    by_name = Actor.objects.alias(key=key("name")).filter(key__trigram_word_similar=target)
+    by_alias = ActorAlias.objects.alias(key=key("name")).filter(key__trigram_word_similar=target)
+    return Q(**{f"{field}__in": by_name.values("pk")}) | Q(
+        **{f"{field}__in": by_alias.values("actor_id")}
     )
-    by_alias = (
-        ActorAlias.objects.alias(folded_name=folded("name"))
-        .filter(folded_name__trigram_word_similar=target)
-        .values("actor_id")
-    )
-    return Q(**{f"{field}__in": by_name}) | Q(**{f"{field}__in": by_alias})
 
 
 def treaties_named(word: str):
@@ -262,22 +257,10 @@ def sources(terms: list[str]):
 
 
 def sounds_like(field: str, word: str) -> Q:
-    """field (an actor foreign key) is an actor with a name or an alias whose transliteration
-    skeleton is close to word's: "Patruschew", "Patrouchev" and "Патрушев" all find Nikolai
-    Patrushev without those spellings on record (see treaties/transliteration.py for why).
-    Like named(), one subquery per table, each served by its skeleton trigram index."""
-    target = NameSkeleton(Value(word))
-    by_name = (
-        Actor.objects.alias(key=NameSkeleton("name"))
-        .filter(key__trigram_word_similar=target)
-        .values("pk")
-    )
-    by_alias = (
-        ActorAlias.objects.alias(key=NameSkeleton("name"))
-        .filter(key__trigram_word_similar=target)
-        .values("actor_id")
-    )
-    return Q(**{f"{field}__in": by_name}) | Q(**{f"{field}__in": by_alias})
+    """field is an actor with a name or an alias whose transliteration skeleton is close to
+    word's: "Patruschew", "Patrouchev" and "Патрушев" all find Nikolai Patrushev without
+    those spellings on record (treaties/transliteration.py says why)."""
+    return named(field, word, key=NameSkeleton)
 
 
 def _closeness(query: str, name):
