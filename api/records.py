@@ -10,7 +10,7 @@ already loaded (`*_for_records()`), so that a page of records costs a fixed numb
 
 from collections.abc import Callable
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 
 from treaties.models import (
     Actor,
@@ -42,18 +42,9 @@ def actors_for_records():
     return Actor.objects.prefetch_related("aliases", "roles__organisation")
 
 
-def public_sources():
-    """Sources behind a published statement or event: a draft's source is not public yet."""
-    return Source.objects.filter(
-        Q(
-            Exists(Statement.objects.published().filter(source=OuterRef("pk")))
-            | Exists(Event.objects.published().filter(source=OuterRef("pk")))
-        )
-    )
-
-
 def sources_for_records():
-    return public_sources().defer("search_vector").select_related("outlet")
+    # Those behind a published statement or event: a draft's source is not public yet.
+    return Source.objects.public().defer("search_vector").select_related("outlet")
 
 
 def statements_for_records():

@@ -12,11 +12,11 @@ from types import SimpleNamespace
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from treaties.models import Actor, Event, Statement, Treaty
+from treaties.models import Actor, Event, Source, Statement, StatementTally, Topic, Treaty
 
 URLS_PER_PAGE = 5000
 
@@ -30,7 +30,9 @@ class IdRangePaginator:
 
     @cached_property
     def num_pages(self) -> int:
-        top = self.queryset.aggregate(top=Max("pk"))["top"]
+        # The whole table's highest id, one probe of its primary key: the highest id among
+        # the section's records (published, public) could mean a scan to find it.
+        top = self.queryset.model._default_manager.aggregate(top=Max("pk"))["top"]
         return max(1, math.ceil((top or 0) / self.per_page))
 
     def page(self, number):
@@ -80,11 +82,39 @@ class EventSitemap(RecordSitemap):
         return Event.objects.published().only("pk", "slug", "updated_at")
 
 
-class PageSitemap(Sitemap):
-    """The pages that are not records: the home page and the lists."""
+class SourceSitemap(RecordSitemap):
+    def items(self):
+        return Source.objects.public().only("pk", "updated_at")
+
+
+class TopicSitemap(RecordSitemap):
+    """A topic's page changes when a statement is filed under it: its lastmod is the date of
+    its latest published statement, from the summary row the database keeps per topic."""
 
     def items(self):
-        return ["treaties:home", "treaties:timeline", "treaties:who_said_what"]
+        latest = StatementTally.objects.filter(
+            speaker_id=0, treaty_id=0, topic_id=OuterRef("pk"), year=0
+        ).values("latest")[:1]
+        return Topic.objects.only("pk", "slug").annotate(latest=Subquery(latest))
+
+    def lastmod(self, topic):
+        return topic.latest
+
+
+class PageSitemap(Sitemap):
+    """The pages that are not records: the home page, the lists and the directories."""
+
+    def items(self):
+        return [
+            "treaties:home",
+            "treaties:timeline",
+            "treaties:who_said_what",
+            "treaties:treaty_list",
+            "treaties:actor_list",
+            "treaties:source_list",
+            "treaties:topic_list",
+            "treaties:event_list",
+        ]
 
     def location(self, name):
         return reverse(name)
@@ -96,4 +126,6 @@ SITEMAPS = {
     "actors": ActorSitemap,
     "statements": StatementSitemap,
     "events": EventSitemap,
+    "sources": SourceSitemap,
+    "topics": TopicSitemap,
 }

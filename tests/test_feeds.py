@@ -197,6 +197,22 @@ def test_sitemap_sections_list_published_records_with_lastmod(client):
     assert f"http://testserver{treaty.get_absolute_url()}" in urls_in(section("treaties"))
     assert f"http://testserver{published.speaker.get_absolute_url()}" in urls_in(section("actors"))
     assert f"http://testserver{reverse('treaties:timeline')}" in urls_in(section("pages"))
+    assert f"http://testserver{reverse('treaties:source_list')}" in urls_in(section("pages"))
+    assert urls_in(section("sources")) == [
+        f"http://testserver{source.get_absolute_url()}"
+        for source in (published.source, event.source)
+    ]
+    topic = Topic.objects.create(name="Inspections", slug="inspections")
+    published.topics.add(topic)
+    Topic.objects.create(name="Nothing yet", slug="nothing-yet")
+    topics = ET.fromstring(section("topics").content)
+    assert [
+        (url.find(f"{SITEMAP}loc").text, getattr(url.find(f"{SITEMAP}lastmod"), "text", None))
+        for url in topics.iter(f"{SITEMAP}url")
+    ] == [
+        (f"http://testserver{topic.get_absolute_url()}", published.date.isoformat()),
+        ("http://testserver/topics/nothing-yet/", None),
+    ]
     assert section("nothing").status_code == 404
 
 
@@ -221,7 +237,7 @@ def test_sitemap_query_counts(client, django_assert_num_queries):
         make_statement()
 
     # One highest-id probe per record section.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(len(sitemaps.SITEMAPS) - 1):
         client.get(reverse("feeds:sitemap"))
     # The page's range of ids (its number checked against the highest id first).
     with django_assert_num_queries(2):
