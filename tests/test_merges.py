@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from intake.models import Intake
 from treaties.merges import MergeError, merge_actors, merge_sources, undo_merge
@@ -21,12 +22,14 @@ from treaties.models import (
 
 from .conftest import (
     make_actor,
+    make_editor,
     make_event,
     make_role,
     make_source,
     make_statement,
     make_treaty,
 )
+from .test_browser_admin import PASSWORD, log_in
 
 
 @pytest.fixture
@@ -280,3 +283,32 @@ def test_editors_still_cannot_delete_actors_or_sources(editor_client, twins):
     assert editor_client.post(url, {"post": "yes"}).status_code == 403
     assert Actor.objects.filter(pk=twins["loser"].pk).exists()
     assert not ActorAlias.objects.filter(name="Maria Zajárova").exists()
+
+
+# In a browser ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editor_merges_two_actors_and_undoes_it(page, live_server, console_errors):
+    make_editor(password=PASSWORD)
+    winner, loser = make_actor("Maria Zakharova"), make_actor("Maria Zajárova")
+    said = make_statement(speaker=loser)
+
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}{reverse('admin:treaties_actor_changelist')}")
+    for actor in (winner, loser):
+        page.check(f"input[name=_selected_action][value='{actor.pk}']")
+    page.select_option("select[name=action]", "merge_selected")
+    page.click("button[name=index]")
+    expect(page.locator("h1")).to_contain_text("Merge two actors")
+    expect(page.locator("#content-main")).to_contain_text("1 statement (speaker)")
+    page.check(f"input[name=winner][value='{winner.pk}']")
+    page.click("input[value=Merge]")
+
+    expect(page.locator(".messagelist .success")).to_contain_text("Merged “Maria Zajárova”")
+    assert Statement.objects.get(pk=said.pk).speaker_id == winner.pk
+    page.click("text=Undo the merge")
+    page.click("text=Undo this merge")
+    expect(page.locator(".messagelist .success")).to_contain_text("is back, with its rows")
+    assert Statement.objects.get(pk=said.pk).speaker_id == loser.pk
+    assert console_errors == []
