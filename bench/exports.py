@@ -13,6 +13,7 @@ it passes GROWTH_LIMIT_MB on a download of more than 100,000 rows).
     .venv/bin/python bench/exports.py                        (1,000,000 statements)
     .venv/bin/python bench/exports.py --statements 20000     (a quick run)
     .venv/bin/python bench/exports.py --only "(CSV)"         (some of the downloads)
+    .venv/bin/python bench/exports.py --max-rows 100000      (the first rows of each)
 """
 
 import argparse
@@ -95,7 +96,7 @@ def _lines(chunks, sizes):
         yield from io.StringIO(chunk.decode(), newline="\n")
 
 
-def measure(client, url: str, fmt: str) -> dict:
+def measure(client, url: str, fmt: str, max_rows: int | None) -> dict:
     from django.db import connection
 
     counter = QueryCounter()
@@ -110,6 +111,9 @@ def measure(client, url: str, fmt: str) -> dict:
             if first_byte is None:
                 first_byte = time.perf_counter() - started
             rows += 1
+            if max_rows and rows > max_rows:
+                response.close()  # the client went away: the generator is closed too
+                break
             if rows % 5000 == 0:
                 highest = max(highest, resident_mb())
                 if early is None and rows >= EARLY_ROWS:
@@ -136,6 +140,9 @@ def main():
         "--database-url", help="a database already filled by generate_data, used as it is"
     )
     parser.add_argument("--only", default="", help="only the downloads whose name has this")
+    parser.add_argument(
+        "--max-rows", type=int, help="stop reading each download after this many rows"
+    )
     args = parser.parse_args()
     url = args.database_url or database_url(args.statements)
 
@@ -182,7 +189,7 @@ def main():
     for name, path, fmt in downloads:
         if args.only not in name:
             continue
-        found = measure(client, path, fmt)
+        found = measure(client, path, fmt, args.max_rows)
         early = found["early"]
         growth = found["highest"] - early if early is not None else 0.0
         per_second = found["rows"] / found["seconds"] if found["seconds"] else 0
