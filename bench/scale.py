@@ -121,16 +121,16 @@ def prepare_database(statements: int, *, fresh: bool) -> str:
             conn.execute(f'CREATE DATABASE "{name}"')
     with psycopg.connect(url) as conn:
         ready = conn.execute("SELECT 1 FROM pg_tables WHERE tablename = 'bench_ready'").fetchone()
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "true"}
+    commands = [["migrate", "--no-input", "-v0"]]
     if ready:
         print(f"Using the database {name} made by an earlier run (--fresh makes it again).")
-        return url
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "true"}
-    for command in (
-        ["migrate", "--no-input", "-v0"],
-        ["load_seed_data"],
-        ["generate_data", "--statements", str(statements)],
-    ):
+    else:
+        commands += [["load_seed_data"], ["generate_data", "--statements", str(statements)]]
+    for command in commands:
         subprocess.run([PYTHON, "manage.py", *command], cwd=BASE_DIR, env=env, check=True)
+    if ready:
+        return url
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE TABLE bench_ready ()")
     return url

