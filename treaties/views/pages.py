@@ -236,8 +236,17 @@ def _admin_url(request, record):
 def _in_context(record):
     """Statements and events around a record, oldest first, split into those from the same
     days and those only from the same source (the nearest in date first chosen)."""
-    statements = Statement.objects.published().in_context_of(record).with_display_relations()
-    events = Event.objects.published().in_context_of(record).with_display_relations()
+    # Without the search documents: the same days may hold hundreds of rows to order.
+    unindexed = ("search_vector", "source__search_vector")
+    statements = (
+        Statement.objects.published()
+        .in_context_of(record)
+        .with_display_relations()
+        .defer(*unindexed)
+    )
+    events = (
+        Event.objects.published().in_context_of(record).with_display_relations().defer(*unindexed)
+    )
     entries = sorted(
         [("statement", s) for s in statements[:CONTEXT_SHOWN]]
         + [("event", e) for e in events[:CONTEXT_SHOWN]],
