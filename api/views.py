@@ -5,10 +5,12 @@ names each one and says what is wrong.
 """
 
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from ninja import NinjaAPI, Path, Query
 from ninja.errors import ValidationError
 
-from treaties.models import Actor, Topic, Treaty
+from treaties.models import Actor, ActorMerge, SourceMerge, Topic, Treaty
 
 from . import paging, records
 from .schemas import (
@@ -98,9 +100,12 @@ def _named(queryset, slug, *, field, noun):
     return found
 
 
-def _one(queryset, record, request, noun, **lookup):
+def _one(queryset, record, request, noun, merged=None, **lookup):
     found = queryset.filter(**lookup).first()
     if found is None:
+        # A record merged into another (treaties/merges.py): its address moves to the winner's.
+        if merged and (winner := merged.objects.winner_of(loser_id=lookup["pk"])):
+            return redirect(reverse(f"api:{noun}_detail", args=[winner.pk]), permanent=True)
         raise Http404(f"There is no published {noun} with this id.")
     return record(found, _absolute(request))
 
@@ -161,7 +166,14 @@ def actor_list(request, filters: Query[ActorFilters]):
     "/actors/{actor_id}/", response={200: ActorOut, **DETAIL_RESPONSES}, url_name="actor_detail"
 )
 def actor_detail(request, actor_id: int = ID):
-    return _one(records.actors_for_records(), records.actor_record, request, "actor", pk=actor_id)
+    return _one(
+        records.actors_for_records(),
+        records.actor_record,
+        request,
+        "actor",
+        merged=ActorMerge,
+        pk=actor_id,
+    )
 
 
 # Sources ---------------------------------------------------------------------------------------
@@ -180,7 +192,12 @@ def source_list(request, filters: Query[PageFilters]):
 )
 def source_detail(request, source_id: int = ID):
     return _one(
-        records.sources_for_records(), records.source_record, request, "source", pk=source_id
+        records.sources_for_records(),
+        records.source_record,
+        request,
+        "source",
+        merged=SourceMerge,
+        pk=source_id,
     )
 
 

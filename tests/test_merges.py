@@ -202,6 +202,20 @@ def test_a_merged_sources_page_redirects_to_the_winners(client, db):
     assert client.get(reverse("treaties:source_detail", kwargs={"pk": 999999})).status_code == 404
 
 
+def test_a_merged_records_api_address_redirects_to_the_winners(client, twins):
+    merge_actors(winner=twins["winner"], loser=twins["loser"])
+    response = client.get(reverse("api:actor_detail", args=[twins["loser"].pk]))
+    assert response.status_code == 301
+    assert response["Location"] == reverse("api:actor_detail", args=[twins["winner"].pk])
+    winner, loser = make_source("Two"), make_source("Two again")
+    make_statement(source=winner)
+    merge_sources(winner=winner, loser=loser)
+    response = client.get(reverse("api:source_detail", args=[loser.pk]))
+    assert response.status_code == 301
+    assert response["Location"] == reverse("api:source_detail", args=[winner.pk])
+    assert client.get(reverse("api:actor_detail", args=[999999])).status_code == 404
+
+
 # The admin ----------------------------------------------------------------------------------
 
 
