@@ -94,7 +94,8 @@ def test_timeline_loads_more_without_reloading(page, live_server, console_errors
     expect(page.locator("#results")).to_contain_text("Entry for day 1.")
     expect(page.get_by_role("link", name="Earlier entries")).to_have_count(0)
     expect(page.locator(".timeline__month")).to_have_count(1)  # February 2022, once
-    expect(page).to_have_url(f"{live_server.url}/timeline/")
+    # The list loaded so far is in the URL (test_browser_history.py follows it further).
+    expect(page).to_have_url(re.compile(r"/timeline/\?until="))
     assert still_same_page(page)
     assert console_errors == []
 

@@ -165,3 +165,34 @@ def test_a_broken_cursor_is_a_message_not_an_error(client, record, name):
 def test_search_links_sources_to_their_pages(client, record):
     html = client.get(reverse("treaties:search"), {"q": "inspections"}).content.decode()
     assert f'href="{record["source"].get_absolute_url()}"' in html
+
+
+# "Load more" in the URL: the timeline through an entry -----------------------------------
+
+
+def test_the_timeline_until_an_entry_shows_every_page_up_to_it(client):
+    start = datetime.date(2022, 1, 1)
+    for n in range(55):
+        make_statement(text=f"Entry {n}.", date=start + datetime.timedelta(days=n))
+    first = client.get(reverse("treaties:timeline"))
+    more = client.get(
+        f"{reverse('treaties:timeline')}?{first.context['next_query']}",
+        headers={"HX-Request": "true", "HX-Target": "more"},
+    )
+    fiftieth = start + datetime.timedelta(days=5)
+    pushed = more["HX-Push-Url"]
+    assert f"until={fiftieth.isoformat()}~s" in pushed and "after" not in pushed
+    through = client.get(pushed)
+    dates = [entry.record.date for entry in through.context["result"].entries]
+    assert len(dates) == 50 and dates[-1] == fiftieth
+    assert through.context["result"].next_cursor is not None  # five more to load
+    assert 'name="until"' not in through.content.decode()  # not a filter control
+
+
+def test_the_actor_page_pushes_its_url_without_empty_fields(client, record):
+    response = client.get(
+        record["zakharova"].get_absolute_url(),
+        {"treaty": "new-start", "year": ""},
+        headers={"HX-Request": "true", "HX-Target": "actor-statements"},
+    )
+    assert response["HX-Push-Url"] == "/actors/maria-zakharova/?treaty=new-start"

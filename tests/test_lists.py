@@ -200,7 +200,8 @@ def test_timeline_pages_with_load_more(client):
     assert "timeline__month" not in fragment
     assert fragment.count("timeline__entry--statement") == 3
     assert 'id="more"' not in fragment
-    assert "HX-Push-Url" not in more  # loading more does not change the address
+    # The address now says "everything through the last entry shown" (Back, reload, share).
+    assert more["HX-Push-Url"].startswith("/timeline/?until=2022-02-01~s")
     # Without JavaScript, the next page is a whole page with its headings and a way back.
     page_two = client.get(TIMELINE, cursor).content.decode()
     assert "<html" in page_two

@@ -147,6 +147,8 @@ ACTOR_CHOICES = 100
 class TimelineFilterForm(FilterForm):
     page = None  # paged by keyset: see "after"
     after = CursorField()
+    # Set by "load more": the list from its start through this entry (see timeline_until).
+    until = CursorField()
     treaty = SlugChoiceField(
         Treaty.objects.order_by("short_name").only("slug", "short_name"),
         noun="treaty",
@@ -178,7 +180,7 @@ class TimelineFilterForm(FilterForm):
         # Date pickers, and the order of the fields as they appear in the form.
         for name in ("from", "to"):
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        self.order_fields(["treaty", "actor", "kind", "order", "from", "to", "after"])
+        self.order_fields(["treaty", "actor", "kind", "order", "from", "to", "after", "until"])
         # The select offers the most quoted speakers and the chosen actor, not every actor:
         # with thousands it would weigh more than the timeline. Any actor's slug is still
         # accepted (the queryset validates it), as the actor pages' timeline links send.

@@ -240,3 +240,32 @@ def timeline_page(
         next_cursor=next_cursor,
         total=total(filters) if count else None,
     )
+
+
+# "Load more" pages in the URL: a reloaded, shared or returned-to list shows every page loaded.
+UNTIL_LIMIT = 250  # entries (ten pages): the most one URL shows
+
+
+def timeline_until(filters: dict, until: Cursor, *, limit: int = UNTIL_LIMIT) -> TimelinePage:
+    """The list from its start through the entry until, as after "load more" up to there.
+
+    One keyset read of at most limit + 1 entries, so a URL cannot ask for more work than ten
+    pages; past that the list stops at limit and goes on by "load more" as usual."""
+    page = timeline_page(filters, per_page=limit)
+    shown = next(
+        (
+            index
+            for index, entry in enumerate(page.entries)
+            if (entry.kind, entry.record.pk) == (until.kind, until.pk)
+        ),
+        None,
+    )
+    if shown is None:
+        return page
+    more = shown < len(page.entries) - 1 or page.has_next
+    return TimelinePage(
+        entries=page.entries[: shown + 1],
+        cursor=None,
+        next_cursor=until if more else None,
+        total=page.total,
+    )

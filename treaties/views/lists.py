@@ -16,7 +16,7 @@ from django_htmx.http import push_url
 
 from ..filters import TimelineFilterForm, WhoSaidWhatFilterForm
 from ..sides import sides_page
-from ..timeline import timeline_page
+from ..timeline import Cursor, timeline_page, timeline_until
 
 
 def query_string(filters: dict, **changes) -> str:
@@ -95,7 +95,11 @@ def timeline(request):
     form.is_valid()
     filters = form.filters()
     cursor = filters.pop("after", None)
-    result = timeline_page(filters, cursor=cursor)
+    until = filters.pop("until", None)
+    if until and not cursor:
+        result = timeline_until(filters, until)
+    else:
+        result = timeline_page(filters, cursor=cursor)
     base_query = query_string(filters)
     context = {
         "page_title": _timeline_title(filters),
@@ -108,14 +112,21 @@ def timeline(request):
         "clear_url": reverse("treaties:timeline"),
         "first_url": _url("treaties:timeline", base_query),
     }
-    return render_list(
+    response = render_list(
         request,
         "treaties/timeline.html",
         context,
         partials=["results", "more"],
         invalid=bool(form.errors),
-        clean_url=_url("treaties:timeline", query_string(filters, after=cursor)),
+        clean_url=_url("treaties:timeline", query_string(filters, after=cursor, until=until)),
     )
+    if request.htmx and request.htmx.target == "more" and result.entries:
+        # "Load more" goes into the URL as "everything through the last entry now shown", so
+        # Back, a reload or a shared link shows the same list, not just its latest page.
+        last = result.entries[-1]
+        through = Cursor(last.record.date, last.kind, last.record.pk)
+        push_url(response, _url("treaties:timeline", query_string(filters, until=through)))
+    return response
 
 
 @require_safe
