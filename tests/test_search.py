@@ -310,3 +310,23 @@ def test_query_count_does_not_grow_with_the_results(
         _load(rows, zakharova, treaty)
         with django_assert_num_queries(queries):
             search(client, "specific", kind=kind)
+
+
+def test_candidates_are_taken_from_the_index_unsorted(client, quote):
+    """An ORDER BY on the candidate query would make PostgreSQL read and sort every match
+    (hundreds of thousands for a common word) before the LIMIT: only the ranking sorts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        search(client, "specific")
+    candidates = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith(
+            ('SELECT "treaties_statement"."id" AS "pk"', 'SELECT "treaties_source"."id" AS "pk"')
+        )
+    ]
+    assert len(candidates) == 2
+    for sql in candidates:
+        assert "ORDER BY" not in sql and f"LIMIT {finder.CANDIDATES}" in sql

@@ -266,7 +266,7 @@ class RowCount(NamedTuple):
 def estimated_count(queryset) -> RowCount:
     """How many rows queryset has: exact up to EXACT_COUNT_UP_TO, beyond that the planner's
     estimate of its table's size (shown as "about N": an exact count would read it whole)."""
-    exact = queryset[: EXACT_COUNT_UP_TO + 1].count()
+    exact = queryset.order_by()[: EXACT_COUNT_UP_TO + 1].count()  # no sort before the LIMIT
     if exact <= EXACT_COUNT_UP_TO:
         return RowCount(exact, True)
     with connection.cursor() as cursor:

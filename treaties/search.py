@@ -170,10 +170,12 @@ def statements(terms: list[str]):
     """Published statements matching every word, best first among the first CANDIDATES the
     index gives, and how many candidates there are. Highlighted excerpts come from
     with_headlines(), for the page shown."""
-    # Taken once, as ids: counting and ranking them does not search the index again.
+    # Taken once, as ids: counting and ranking them does not search the index again. In
+    # no order (not the model's): an ORDER BY would read and sort every match first.
     candidates = list(
         Statement.objects.published()
         .filter(search_vector=typed_query(terms))
+        .order_by()
         .values_list("pk", flat=True)[:CANDIDATES]
     )
     ranked = (
@@ -239,9 +241,9 @@ def sources(terms: list[str]):
         | Exists(Event.objects.published().filter(source=OuterRef("pk")))
     )
     candidates = list(
-        Source.objects.filter(public, _every_word(terms, _source_word)).values_list(
-            "pk", flat=True
-        )[:CANDIDATES]
+        Source.objects.filter(public, _every_word(terms, _source_word))
+        .order_by()
+        .values_list("pk", flat=True)[:CANDIDATES]
     )
     ranked = (
         Source.objects.filter(pk__in=candidates)
