@@ -14,8 +14,10 @@ that results appear while a word is still being typed and "contact" finds "conta
 - a source, in its title or author, or its outlet's names;
 - a treaty, in its names or summary.
 An actor is listed when every word is close to one of its names or aliases ("maria
-zakharova"; trigram word similarity on accent-folded names); a word that is close to no
-one's name ("specific") leaves the actors out.
+zakharova"; trigram word similarity on accent-folded names, or on their transliteration
+skeletons, so that "Patruschew" and "Шойгу" find Patrushev and Shoigu with no alias typed:
+see treaties/transliteration.py); a word that is close to no one's name ("specific") leaves
+the actors out.
 
 Bounded work per query: statements and sources are large tables, so the index gives at most
 CANDIDATES matches, which are then ranked; counts above that are shown as "1,000+". Only
@@ -166,10 +168,35 @@ def _headline(field: str, terms: list[str], **options) -> SearchHeadline:
 # The result sets, ranked ------------------------------------------------------------------
 
 
-def statements(terms: list[str]):
+class Ranked:
+    """Records in ranked order, loaded a slice at a time: what Paginator and the overview
+    read. The ranking (a query of ids, at most CANDIDATES) runs at the first slice, so a
+    kind that is not shown costs nothing; then a slice is one query, plus its prefetches,
+    for the rows shown."""
+
+    def __init__(self, ranked_ids, count: int, queryset):
+        self.ranked_ids, self.size, self.queryset = ranked_ids, count, queryset
+
+    def __len__(self):
+        return self.size
+
+    def count(self):
+        return self.size
+
+    @functools.cached_property
+    def ids(self) -> list[int]:
+        return list(self.ranked_ids)
+
+    def __getitem__(self, index: slice) -> list:
+        ids = self.ids[index]
+        found = self.queryset.in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+
+def statements(terms: list[str]) -> tuple[Ranked, int]:
     """Published statements matching every word, best first among the first CANDIDATES the
-    index gives, and how many candidates there are. Highlighted excerpts come from
-    with_headlines(), for the page shown."""
+    index gives, and how many candidates there are. The rows shown come with `headline`,
+    their words with the matches marked."""
     # Taken once, as ids: counting and ranking them does not search the index again. In
     # no order (not the model's): an ORDER BY would read and sort every match first.
     candidates = list(
@@ -178,20 +205,17 @@ def statements(terms: list[str]):
         .order_by()
         .values_list("pk", flat=True)[:CANDIDATES]
     )
+    # Ranked without joins (joined, the planner may read every source to rank a thousand
+    # statements); the page's rows are loaded afterwards, with what they show.
+    rank = SearchRank(F("search_vector"), any_word_query(terms))
     ranked = (
         Statement.objects.filter(pk__in=candidates)
-        .annotate(rank=SearchRank(F("search_vector"), any_word_query(terms)))
-        .with_display_relations()
-        .defer("search_vector", "source__search_vector")
-        .order_by("-rank", "-date", "-id")
+        .order_by(rank.desc(), "-date", "-id")
+        .values_list("pk", flat=True)
     )
-    return ranked, len(candidates)
-
-
-def with_headlines(statements, terms: list[str]):
-    """The statements again, each with `headline`: its words with the matches marked."""
-    return (
-        Statement.objects.filter(pk__in=[statement.pk for statement in statements])
+    shown = (
+        Statement.objects.with_display_relations()
+        .defer("search_vector", "source__search_vector")
         .annotate(
             # A quote of a few sentences is shown whole; a long one as its best passage.
             headline=Case(
@@ -202,8 +226,8 @@ def with_headlines(statements, terms: list[str]):
                 default=_headline("text", terms, max_words=50, min_words=25, short_word=2),
             ),
         )
-        .in_bulk()
     )
+    return Ranked(ranked, len(candidates), shown), len(candidates)
 
 
 def events(terms: list[str]):

@@ -16,11 +16,9 @@ EXAMPLES = ["Zakharova", "New START", "inspections", "Захарова", "a whim
 
 def _decorate(key, records, terms):
     """Safe highlighted HTML for each record: the database marks long text, Python names."""
-    if key == "statements":
-        headlines = finder.with_headlines(records, terms) if records else {}
     for record in records:
         if key == "statements":
-            record.snippet = finder.highlighted(headlines[record.pk].headline, record.text)
+            record.snippet = finder.highlighted(record.headline, record.text)
         elif key == "events":
             record.title_html = finder.highlighted(record.title_headline)
             record.snippet = finder.highlighted(record.headline, record.description)
