@@ -4,6 +4,7 @@ Plain keyword-only functions (no service class): the admin views in views.py cal
 so do the tests and the benchmark.
 """
 
+import re
 import time
 
 from django.db import transaction
@@ -164,10 +165,25 @@ def unique_slug(model, text: str, max_length: int) -> str:
     return slug
 
 
+def passage(text: str, proposal: Proposal, values: dict) -> tuple[int | None, int | None]:
+    """Where the accepted words stand in the article: the proposal's span, or, when the editor
+    changed the words (took in a sentence more, say), where the new words stand, the
+    occurrence nearest the proposal; the proposal's span if they are nowhere verbatim."""
+    words = values["text"].strip()
+    if proposal.start is None or text[proposal.start : proposal.end] == words:
+        return proposal.start, proposal.end
+    found = [m.start() for m in re.finditer(re.escape(words), text)] if words else []
+    if not found:
+        return proposal.start, proposal.end
+    start = min(found, key=lambda at: abs(at - proposal.start))
+    return start, start + len(words)
+
+
 @transaction.atomic
 def accept_statement(proposal: Proposal, *, values: dict, speaker: Actor) -> Statement:
     """A draft statement from the (edited) proposal, linked to the source, offsets kept."""
     intake = proposal.intake
+    start, end = passage(intake.text, proposal, values)
     statement = Statement(
         speaker=speaker,
         text=values["text"],
@@ -181,8 +197,8 @@ def accept_statement(proposal: Proposal, *, values: dict, speaker: Actor) -> Sta
         source_locator=f"paragraph {proposal.data.get('paragraph')}"
         if proposal.data.get("paragraph")
         else "",
-        passage_start=proposal.start,
-        passage_end=proposal.end,
+        passage_start=start,
+        passage_end=end,
         status=Status.DRAFT,
     )
     statement._change_reason = CHANGE_REASON

@@ -343,3 +343,15 @@ def test_an_actor_proposal_can_be_accepted_alone(editor_client, record):
         {f"p{proposal.pk}-name": "Pavel Novák", f"p{proposal.pk}-kind": "person"},
     )
     assert Actor.objects.filter(name="Pavel Novák", slug="pavel-novak").exists()
+
+
+def test_an_edited_passage_keeps_offsets_that_point_at_its_words():
+    text = "First sentence here. “Quoted words,” he said. Quoted words again later."
+    proposal = Proposal(start=22, end=34)  # "Quoted words"
+    assert workflow.passage(text, proposal, {"text": "Quoted words"}) == (22, 34)
+    # Taken in the sentence before: the words are found where they stand.
+    wider = "First sentence here."
+    assert workflow.passage(text, proposal, {"text": wider}) == (0, 20)
+    # Of two places, the nearest to the proposal; words nowhere verbatim keep the proposal's.
+    assert workflow.passage(text, Proposal(start=50, end=62), {"text": "Quoted words"})[0] == 46
+    assert workflow.passage(text, proposal, {"text": "Words not there"}) == (22, 34)

@@ -101,6 +101,9 @@ def test_a_fresh_install_gets_the_seed_statements_by_pasting_the_article(seeded,
         (s.speaker.name, s.kind, s.date, s.date_precision, s.date_approximate, folded(s.text))
         for s in Statement.objects.published().filter(source__intakes=intake)
     }
+    # Each statement's offsets point at its words, the edited one's too.
+    for statement in Statement.objects.filter(source__intakes=intake):
+        assert ARTICLE[statement.passage_start : statement.passage_end] == statement.text
     assert entered == {
         (k.speaker, str(k.kind), k.date, str(k.precision), k.approximate, folded(k.text))
         for k in known
