@@ -55,9 +55,19 @@ def review(request, model_admin, intake, bound: dict | None = None, status=200):
         "intake": intake,
         "rows": rows,
         **tallies(proposals),
-        "actor_names": Actor.objects.order_by("name").values_list("name", flat=True),
+        "actor_names": suggested_speakers(proposals),
     }
     return TemplateResponse(request, "admin/intake/review.html", context, status=status)
+
+
+def suggested_speakers(proposals) -> list[str]:
+    """The speaker field's suggestions: the speakers proposed and the actors the article
+    mentions, the likeliest corrections (not every actor: the page stays the same size
+    however many the record holds). Any other spelling the record knows is still accepted."""
+    named = {p.data.get("speaker") for p in proposals if p.kind == ProposalKind.STATEMENT}
+    mentioned = {pk for p in proposals for pk in p.data.get("mentions", [])}
+    names = Actor.objects.filter(pk__in=mentioned).values_list("name", flat=True)
+    return sorted({*named, *(names if mentioned else [])} - {None, ""})
 
 
 def choice_lists() -> dict:

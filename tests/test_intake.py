@@ -335,6 +335,18 @@ def test_review_page_queries_do_not_grow_with_the_rows(
         editor_client.get(reverse("admin:intake_intake_change", args=[intake.pk]))
 
 
+def test_the_speaker_suggestions_are_the_articles_names_not_every_actor(editor_client, record):
+    make_actor("Somebody Unrelated")
+    paste(editor_client)
+    response = editor_client.get(
+        reverse("admin:intake_intake_change", args=[Intake.objects.get().pk])
+    )
+    names = response.context["actor_names"]
+    assert "United States" in names  # mentioned in the article
+    assert {"Maria Zakharova", "Pavel Novak"} <= set(names)  # the speakers proposed
+    assert "Somebody Unrelated" not in names
+
+
 def test_an_actor_proposal_can_be_accepted_alone(editor_client, record):
     paste(editor_client)
     proposal = Proposal.objects.get(kind=ProposalKind.ACTOR)
