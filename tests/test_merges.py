@@ -112,6 +112,15 @@ def test_undoing_an_actor_merge_puts_everything_back(twins, editor):
         undo_merge(merge, user=editor)
 
 
+def test_an_undo_leaves_a_row_an_editor_has_moved_on_since(twins):
+    merge = merge_actors(winner=twins["winner"], loser=twins["loser"])
+    someone = make_actor("Someone else")
+    Statement.objects.filter(pk=twins["said"].pk).update(speaker=someone)
+    undo_merge(merge)
+    assert Statement.objects.get(pk=twins["said"].pk).speaker == someone
+    assert TreatySigner.objects.get(pk=twins["signature"].pk).signer_id == twins["loser"].pk
+
+
 def test_an_undo_is_refused_when_the_old_address_was_taken_since(twins):
     merge = merge_actors(winner=twins["winner"], loser=twins["loser"])
     make_actor("Someone else", slug=twins["loser"].slug)

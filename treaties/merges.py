@@ -215,6 +215,7 @@ def undo_merge(merge: ActorMerge | SourceMerge, *, user=None):
     """Bring the loser back with its id, move back what moved, restore what was deleted and
     remove what the merge added. Refused (MergeError) once undone, or if the loser's unique
     values (an actor's slug) have been taken since."""
+    merge.refresh_from_db()  # its winner changes when the winner is merged in turn
     if merge.is_undone:
         raise MergeError("This merge has been undone already.")
     reason = _reason(f"Undid the merge of “{merge.loser_name}” into “{merge.winner}”")
@@ -239,6 +240,9 @@ def _undo(merge, *, reason, user):
         label, field_name = key.rsplit(".", 1)
         model = apps.get_model(label)
         field = model._meta.get_field(field_name)
+        # Only rows still pointing to the winner: one an editor has moved on since stays.
+        back = model._base_manager.filter(pk__in=ids, **{field.attname: merge.winner_id})
+        ids = list(back.values_list("pk", flat=True))
         model._base_manager.filter(pk__in=ids).update(**{field.attname: merge.loser_id})
         _history(model, list(model._base_manager.filter(pk__in=ids)), reason=reason, user=user)
     for row in rows:
