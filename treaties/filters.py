@@ -9,6 +9,7 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import Truncator
 
@@ -186,7 +187,10 @@ class TimelineFilterForm(FilterForm):
         # accepted (the queryset validates it), as the actor pages' timeline links send.
         chosen = self.data.get("actor", "") if self.is_bound else ""
         most_quoted = StatementTally.objects.speakers().values("speaker_id")[:ACTOR_CHOICES]
-        offered = Actor.objects.filter(Q(pk__in=most_quoted) | Q(slug=chosen[:200]))
+        offered = Q(pk__in=most_quoted)
+        if slug_re.fullmatch(chosen):  # anything else is not a slug (and may hold a NUL)
+            offered |= Q(slug=chosen)
+        offered = Actor.objects.filter(offered)
         self.fields["actor"].choices = [
             ("", "Anyone"),
             *offered.order_by("name").values_list("slug", "name"),
