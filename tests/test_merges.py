@@ -243,6 +243,10 @@ def test_the_merge_action_asks_which_record_stays(editor_client, twins):
     assert 'name="winner"' in html and f'value="{loser.pk}"' in html
     assert "1 statement" in html  # what would move from each
     assert Actor.objects.filter(pk=loser.pk).exists()
+    assert "different kinds" not in html
+    state = make_actor("Russia", kind="state")
+    html = _action(editor_client, "actor", [winner.pk, state.pk]).content.decode()
+    assert "different kinds (person and state)" in html
 
 
 def test_the_merge_action_merges_after_confirmation(editor_client, twins):

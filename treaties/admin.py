@@ -126,7 +126,7 @@ class MergeableAdmin(HistoryAdmin):
     permission, not delete: it is undone from the merge's own page."""
 
     actions = ["merge_selected"]
-    merge_records = None  # merge_actors or merge_sources
+    merge_records = None  # staticmethod(merge_actors) or staticmethod(merge_sources)
 
     @admin.action(
         description="Merge the two selected %(verbose_name_plural)s", permissions=["change"]
@@ -145,7 +145,7 @@ class MergeableAdmin(HistoryAdmin):
         if form.is_valid():
             winner, loser = form.winner_and_loser()
             try:
-                merge = type(self).merge_records(winner=winner, loser=loser, user=request.user)
+                merge = self.merge_records(winner=winner, loser=loser, user=request.user)
             except MergeError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 return None
@@ -169,6 +169,8 @@ class MergeableAdmin(HistoryAdmin):
             "title": f"Merge two {self.opts.verbose_name_plural}",
             "form": form,
             "records": [(record, what_points_to(record)) for record in records],
+            # Two actors of different kinds (a person and a state) are rarely one record.
+            "kinds_differ": len({getattr(record, "kind", None) for record in records}) > 1,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         status = 400 if form.errors else 200
@@ -274,7 +276,7 @@ class RoleInline(admin.StackedInline):
 
 @admin.register(Actor)
 class ActorAdmin(MergeableAdmin):
-    merge_records = merge_actors
+    merge_records = staticmethod(merge_actors)
     list_display = ["name", "kind", "country", "alias_list", "updated_at"]
     list_filter = ["kind", "country"]
     search_fields = ["name__unaccent", "aliases__name__unaccent", "slug", "wikidata_id"]
@@ -666,7 +668,7 @@ def warn_about_dates(request, source, statements=(), events=()):
 
 @admin.register(Source)
 class SourceAdmin(MergeableAdmin):
-    merge_records = merge_sources
+    merge_records = staticmethod(merge_sources)
     list_display = [
         "title",
         "outlet",
