@@ -230,6 +230,12 @@ def test_each_list_links_its_downloads_with_its_filters(client, record):
             "treaty=inf&amp;kind=events",
         ),
         (zakharova.get_absolute_url(), "timeline", "actor=maria-zakharova&amp;kind=statements"),
+        (
+            f"{zakharova.get_absolute_url()}?treaty=new-start&year=2022",
+            "timeline",
+            "actor=maria-zakharova&amp;kind=statements&amp;treaty=new-start"
+            "&amp;from=2022-01-01&amp;to=2022-12-31",
+        ),
         (new_start.get_absolute_url(), "timeline", "treaty=new-start"),
         (f"{reverse('treaties:who_said_what')}?treaty=inf", "who_said_what", "treaty=inf"),
         (f"{reverse('treaties:search')}?q=whim", "search", "q=whim"),

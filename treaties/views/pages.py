@@ -194,6 +194,8 @@ def actor_detail(request, slug):
         "page": page,
         "next_query": query_string(query, after=page.next_cursor),
         "first_query": query_string(query),
+        # The downloads hold what the page lists: the timeline's filters for it.
+        "export_query": query_string(filters),
         "total_said": total_said,
         "total_shown": tallies.count_of(
             speaker=actor, treaty=form.selected_treaty, year=form.selected_year
