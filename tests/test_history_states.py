@@ -8,7 +8,7 @@ driven by Hypothesis. After every step:
   410 (deleted or unpublished since), never 404 or 500.
 
 Each step goes through the admin and costs about a second on a busy machine, so the suite runs
-a handful of sequences (HISTORY_EXAMPLES, default 3, up to 40 steps each); the issue's run of
+a couple of sequences (HISTORY_EXAMPLES, default 2, up to 40 steps each); the issue's run of
 at least 500 steps is `HISTORY_EXAMPLES=30 HISTORY_REPORT=1 pytest tests/test_history_states.py`
 (see README), which prints the figures.
 """
@@ -38,7 +38,7 @@ from .conftest import admin_form_data, make_actor, make_editor, make_source, mak
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("HISTORY_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("HISTORY_EXAMPLES", "2"))
 STEPS = 40
 FIELDS = ["text", "status", "speaker_id", "source_id", "date", "kind", "editor_note", "slug"]
 LINKS = ["treaties", "mentions", "topics"]
