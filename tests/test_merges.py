@@ -339,3 +339,16 @@ def test_an_editor_merges_two_actors_and_undoes_it(page, live_server, console_er
     expect(page.locator(".messagelist .success")).to_contain_text("is back, with its rows")
     assert Statement.objects.get(pk=said.pk).speaker_id == loser.pk
     assert console_errors == []
+
+
+def test_a_statement_s_history_keeps_its_links_through_a_merge_and_its_undo(db):
+    from treaties.recovery import version_links
+
+    winner, loser = make_actor(name="Maria Zakharova"), make_actor(name="Marija Sacharowa")
+    statement = make_statement()
+    statement.mentions.set([loser])
+
+    merge = merge_actors(winner=winner, loser=loser)
+    assert version_links(statement.history.latest())["mentions"] == [winner.pk]
+    undo_merge(merge)
+    assert version_links(statement.history.latest())["mentions"] == [loser.pk]

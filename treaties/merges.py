@@ -141,8 +141,26 @@ def _move_everything(winner, loser, *, reason, user) -> tuple[dict, list]:
             continue
         model._base_manager.filter(pk__in=ids).update(**{field.attname: winner.pk})
         _history(model, list(model._base_manager.filter(pk__in=ids)), reason=reason, user=user)
+        _links_history(model, field, ids, reason=reason, user=user)
         moved[f"{model._meta.label_lower}.{field.name}"] = ids
     return moved, deleted
+
+
+def _links_history(through, field, ids, *, reason, user):
+    """When the moved rows are links of a many-to-many field (a statement's mentions), the
+    records that own those links get a new version: their history keeps their links."""
+    if not through._meta.auto_created:
+        return
+    owner_field = next(f for f in through._meta.fields if f.is_relation and f is not field)
+    owner = owner_field.related_model
+    if not getattr(owner._meta, "simple_history_manager_attribute", None):
+        return
+    owner_ids = through._base_manager.filter(pk__in=ids).values(owner_field.attname)
+    for record in owner._base_manager.filter(pk__in=owner_ids):
+        # Saving writes the version with its links, as an edit in the admin does.
+        record._change_reason = reason
+        record._history_user = user
+        record.save(update_fields=["updated_at"])
 
 
 def _delete_loser(loser, *, reason):
@@ -245,6 +263,7 @@ def _undo(merge, *, reason, user):
         ids = list(back.values_list("pk", flat=True))
         model._base_manager.filter(pk__in=ids).update(**{field.attname: merge.loser_id})
         _history(model, list(model._base_manager.filter(pk__in=ids)), reason=reason, user=user)
+        _links_history(model, field, ids, reason=reason, user=user)
     for row in rows:
         _restore(row, reason=reason, user=user)
     merge.undone_at = timezone.now()
