@@ -20,7 +20,7 @@ see treaties/transliteration.py); a word that is close to no one's name ("specif
 the actors out.
 
 Bounded work per query: statements and sources are large tables, so the index gives at most
-CANDIDATES matches, which are then ranked; counts above that are shown as "1,000+". Only
+CANDIDATES matches, which are then ranked; counts above that are shown as "300+". Only
 the page shown gets highlighted excerpts. The database's full-text search is the default
 engine; a site that outgrows one PostgreSQL moves these functions to OpenSearch (see the
 README's scale-out notes) behind the same interface: groups(terms) and highlighted().
@@ -54,7 +54,7 @@ from .transliteration import NameSkeleton
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 # How many matches of a large table are ranked: the work per query stops there.
-CANDIDATES = 1000
+CANDIDATES = 300
 # A word: letters and digits in any script. Underscores and punctuation separate words, so
 # nothing in a word has a meaning in tsquery syntax.
 WORD = re.compile(r"[^\W_]+")

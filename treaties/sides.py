@@ -15,8 +15,8 @@ from django.core.paginator import Paginator
 
 from .models import Actor, Statement, StatementTally, TreatyStatement
 
-SPEAKERS_PER_PAGE = 24
-STATEMENTS_PER_SPEAKER = 4
+SPEAKERS_PER_PAGE = 12
+STATEMENTS_PER_SPEAKER = 3
 
 
 def statements_for(filters: dict):

@@ -76,7 +76,7 @@ def home(request):
 # Treaty --------------------------------------------------------------------------------------
 
 ORDERS = {"newest": "Newest first", "oldest": "Oldest first"}
-TREATY_TIMELINE_SHOWN = 40
+TREATY_TIMELINE_SHOWN = 20
 TREATY_SPEAKERS_SHOWN = 12
 TREATY_SOURCES_SHOWN = 20
 
