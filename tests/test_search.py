@@ -332,3 +332,11 @@ def test_candidates_are_taken_from_the_index_unsorted(client, quote):
     assert len(candidates) == 2
     for sql in candidates:
         assert "ORDER BY" not in sql
+
+
+def test_only_the_kinds_taken_from_the_index_are_capped(monkeypatch):
+    monkeypatch.setattr(finder, "CANDIDATES", 2)
+    assert finder.Group("statements", "Statements", None, 2, 8).capped
+    assert finder.Group("sources", "Sources", None, 2, 4).capped
+    assert not finder.Group("events", "Events", None, 5, 5).capped  # an exact count
+    assert not finder.Group("statements", "Statements", None, 1, 8).capped

@@ -338,6 +338,15 @@ class Group:
     count: int
     overview_size: int  # how many are shown on the "all kinds" page
 
+    @property
+    def capped(self) -> bool:
+        """Whether the count stopped at CANDIDATES (only the large tables are capped)."""
+        return self.key in CAPPED_KINDS and self.count >= CANDIDATES
+
+
+# The kinds whose matches are taken from the index at most CANDIDATES at a time.
+CAPPED_KINDS = {"statements", "sources"}
+
 
 def groups(terms: list[str]) -> list[Group]:
     """Every kind, each with its count: the candidates taken for statements and sources (at

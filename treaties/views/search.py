@@ -76,7 +76,7 @@ def search(request):
                     "key": group.key,
                     "label": group.label,
                     "count": count,
-                    "capped": count >= finder.CANDIDATES,
+                    "capped": group.capped,
                     "items": _decorate(group.key, items, terms),
                     "url": _search_url(query, kind=group.key),
                 }
