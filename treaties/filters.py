@@ -187,10 +187,10 @@ class TimelineFilterForm(FilterForm):
         # accepted (the queryset validates it), as the actor pages' timeline links send.
         chosen = self.data.get("actor", "") if self.is_bound else ""
         most_quoted = StatementTally.objects.speakers().values("speaker_id")[:ACTOR_CHOICES]
-        offered = Q(pk__in=most_quoted)
+        shown = Q(pk__in=most_quoted)
         if slug_re.fullmatch(chosen):  # anything else is not a slug (and may hold a NUL)
-            offered |= Q(slug=chosen)
-        offered = Actor.objects.filter(offered)
+            shown |= Q(slug=chosen)
+        offered = Actor.objects.filter(shown)
         self.fields["actor"].choices = [
             ("", "Anyone"),
             *offered.order_by("name").values_list("slug", "name"),
