@@ -20,6 +20,7 @@ from treaties.models import (
     Topic,
     Treaty,
     TreatyParty,
+    speaker_roles,
 )
 
 Absolute = Callable[[str], str]
@@ -39,7 +40,7 @@ def treaties_for_records():
 
 
 def actors_for_records():
-    return Actor.objects.prefetch_related("aliases", "roles__organisation")
+    return Actor.objects.prefetch_related("aliases", speaker_roles("roles"))
 
 
 def sources_for_records():
@@ -55,7 +56,7 @@ def statements_for_records():
             Prefetch("treaties", Treaty.objects.defer("search_vector")),
             "topics",
             "mentions",
-            "speaker__roles__organisation",
+            speaker_roles(),
         )
         .defer("search_vector", "source__search_vector")
     )

@@ -322,10 +322,10 @@ def _many(n, treaty, speaker, actor):
         make_event(treaties=[treaty], actors=[actor], date=datetime.date(2022, 3, 2))
 
 
-# The statements' and the events' keys, statements with treaties, speakers' roles, their
-# organisations, events with treaties and actors, the statement and event totals, and the
-# form's treaty and actor choices.
-TIMELINE_QUERIES = 13
+# The statements' and the events' keys, statements (with speakers and outlets), the speakers'
+# roles with their organisations, events, the statement and event totals, and the form's
+# treaty and actor choices.
+TIMELINE_QUERIES = 9
 
 
 @pytest.mark.parametrize("params", [{}, {"treaty": "new-start", "actor": "maria-zakharova"}])
@@ -423,10 +423,10 @@ def test_who_said_what_empty(client, record):
     assert "No published statements match on Missiles yet." in html
 
 
-# Count and page of speaker rows, the speakers with their roles and organisations, their
-# latest statements' ids, the statements, the sides' names, the statement count, the treaty
-# and topic choices.
-WHO_QUERIES = 11
+# Count and page of speaker rows, the speakers, their roles with organisations, their latest
+# statements' ids, the statements, the sides' names, the statement count, the treaty and
+# topic choices.
+WHO_QUERIES = 10
 
 
 def test_who_said_what_query_count_is_constant(client, record, django_assert_num_queries):

@@ -708,13 +708,13 @@ def page_urls(record):
 
 # Pinned so that a new query on a page is a decision, not an accident.
 EXPECTED_QUERIES = {
-    "home": 10,  # counts from the tallies and the planner's estimates
-    "treaty": 25,  # + the treaty's signers, the speakers' tallies and recent sources
-    "actor": 21,
-    "actor_filtered": 21,
-    "state": 16,
-    "statement": 16,  # + the corrections since publication
-    "event": 11,
+    "home": 8,  # counts from the tallies and the planner's estimates
+    "treaty": 22,  # + the treaty's signers, the speakers' tallies and recent sources
+    "actor": 14,
+    "actor_filtered": 14,
+    "state": 12,
+    "statement": 10,  # + the corrections since publication
+    "event": 7,
 }
 
 

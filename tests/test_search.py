@@ -298,11 +298,11 @@ def _load(n, speaker, treaty):
 
 
 # The index lookups run in one transaction (savepoint, SET LOCAL, release: 3); the candidate
-# ids of statements and sources (2), the outlets named by the word (1); counts of the three
-# small kinds (3). Then each kind shown
-# with its prefetches: statements 5 (with treaties, speaker roles and their organisations, and
-# the page's highlighted excerpts), events 2 (with treaties).
-@pytest.mark.parametrize("kind, queries", [("", 16), ("statements", 14), ("events", 11)])
+# ids of statements and sources (2), the outlets named by the word (1). The overview then
+# reads each small kind's first rows with the count of its matches (3, one each), a kind's
+# own page counts the three small kinds (3) and reads its page. Statements shown: 3 (ranked
+# ids; rows with highlighted excerpts; speakers' roles with their organisations); events 1.
+@pytest.mark.parametrize("kind, queries", [("", 12), ("statements", 12), ("events", 10)])
 def test_query_count_does_not_grow_with_the_results(
     client, zakharova, django_assert_num_queries, kind, queries
 ):
@@ -336,7 +336,21 @@ def test_candidates_are_taken_from_the_index_unsorted(client, quote):
 
 def test_only_the_kinds_taken_from_the_index_are_capped(monkeypatch):
     monkeypatch.setattr(finder, "CANDIDATES", 2)
-    assert finder.Group("statements", "Statements", None, 2, 8).capped
-    assert finder.Group("sources", "Sources", None, 2, 4).capped
-    assert not finder.Group("events", "Events", None, 5, 5).capped  # an exact count
-    assert not finder.Group("statements", "Statements", None, 1, 8).capped
+    assert finder.Group("statements", "Statements", None, 2, 8).capped(2)
+    assert finder.Group("sources", "Sources", None, 2, 4).capped(2)
+    assert not finder.Group("events", "Events", None, None, 5).capped(5)  # an exact count
+    assert not finder.Group("statements", "Statements", None, 1, 8).capped(1)
+
+
+def test_the_overview_counts_a_small_kind_with_its_first_rows(django_assert_num_queries):
+    for title in ("Telemetry talks in Geneva", "Telemetry exchange resumes", "Other talks"):
+        make_event(title=title)
+    group = next(g for g in finder.groups(["telemetry"]) if g.key == "events")
+    assert group.total() == 2
+    # The overview's first rows and the count of all matches: one query.
+    with django_assert_num_queries(1):
+        rows, count = group.first(1)
+    assert (len(rows), count) == (1, 2)
+    assert group.first(5)[1] == 2
+    nothing = next(g for g in finder.groups(["qqqqzzzz"]) if g.key == "events")
+    assert nothing.first(5) == ([], 0)

@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils.text import Truncator, slugify
 from simple_history.models import HistoricalRecords
@@ -33,12 +33,20 @@ def check(name: str, condition: Q) -> models.CheckConstraint:
     return models.CheckConstraint(condition=condition, name=name)
 
 
-def in_context(queryset, record, days):
-    """Rows from the same source as record or dated within days of it (a vague date counts as
-    its whole period, an event as its whole span), the same days first, then the nearest.
+def speaker_roles(lookup="speaker__roles"):
+    """Prefetch of an actor's roles with their organisations: one query, not two."""
+    return models.Prefetch(lookup, Role.objects.select_related("organisation"))
+
+
+def in_context(queryset, record, days, limit):
+    """The first limit rows from the same source as record or dated within days of it (a
+    vague date counts as its whole period, an event as its whole span), the same days first,
+    then the nearest.
 
     Each row is annotated with same_days (in the window or only from the same source) and
-    days_away (how far its date is from the record's).
+    days_away (how far its date is from the record's). The rows are chosen by a subquery of
+    ids, so that a caller's joins (select_related) are made for the rows shown only, not for
+    the hundreds a busy week holds.
     """
     start, end = period_bounds(record.date, record.date_precision)
     if getattr(record, "end_date", None):
@@ -53,13 +61,14 @@ def in_context(queryset, record, days):
         arg_joiner=" - ",
         output_field=models.IntegerField(),
     )
+    order = ("-same_days", "days_away", "date", "pk")
+    same_days = models.ExpressionWrapper(window, output_field=models.BooleanField())
+    nearest = queryset.filter(found).annotate(same_days=same_days, days_away=days_away)
+    chosen = nearest.order_by(*order).values("pk")[:limit]
     return (
-        queryset.filter(found)
-        .annotate(
-            same_days=models.ExpressionWrapper(window, output_field=models.BooleanField()),
-            days_away=days_away,
-        )
-        .order_by("-same_days", "days_away", "date", "pk")
+        queryset.filter(pk__in=chosen)
+        .annotate(same_days=same_days, days_away=days_away)
+        .order_by(*order)
     )
 
 
@@ -98,7 +107,7 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(kind=ActorKind.PERSON)
 
     def with_display_relations(self):
-        return self.prefetch_related("aliases", "roles__organisation")
+        return self.prefetch_related("aliases", speaker_roles("roles"))
 
 
 class Actor(models.Model):
@@ -520,18 +529,25 @@ class SourceQuerySet(models.QuerySet):
         Taken from its latest RECENT_RECORDS statements and events (each an index range), so
         the work is the same for a treaty with a million statements as for one with ten.
         """
-        latest = TreatyStatement.objects.filter(treaty=treaty).order_by("-date", "-statement")
-        statements = Statement.objects.filter(
-            pk__in=latest.values("statement_id")[: self.RECENT_RECORDS]
-        ).values("source")
-        events = (
-            Event.objects.published()
-            .about_treaty(treaty)
-            .order_by("-date", "-id")
-            .values("source")[: self.RECENT_RECORDS]
+        # statement_id, not statement: the latter orders by the statement's own ordering,
+        # through a join to every statement of the treaty.
+        latest = TreatyStatement.objects.filter(treaty=treaty).order_by("-date", "-statement_id")
+        statements = (
+            Statement.objects.filter(pk__in=latest.values("statement_id")[: self.RECENT_RECORDS])
+            .order_by()
+            .values_list("source", flat=True)
         )
+        latest_events = Event.objects.published().about_treaty(treaty).order_by("-date", "-id")
+        events = (
+            Event.objects.filter(pk__in=latest_events.values("pk")[: self.RECENT_RECORDS])
+            .order_by()
+            .values_list("source", flat=True)
+        )
+        # As a list of ids (two small queries): with the two subqueries ORed in the WHERE
+        # clause, PostgreSQL reads every source to test them.
+        source_ids = {*statements, *events} - {None}
         return (
-            self.filter(Q(pk__in=statements) | Q(pk__in=events))
+            self.filter(pk__in=source_ids)
             .select_related("outlet")
             .defer("search_vector")
             .order_by(F("published_on").desc(nulls_last=True), "-pk")
@@ -650,11 +666,20 @@ class StatementQuerySet(PublishableQuerySet):
     def in_year(self, year):
         return self.filter(date__year=year)
 
-    def in_context_of(self, record, days=3):
+    def in_context_of(self, record, days=3, limit=8):
         """Others from the same source or the same days, the same days first (see in_context):
         the "in context" list of a permalink."""
         others = self.exclude(pk=record.pk) if isinstance(record, Statement) else self
-        return in_context(others, record, days)
+        return in_context(others, record, days, limit)
+
+    def neighbours_of(self, statement):
+        """(previous, next) around statement in the (date, id) order, either may be None: one
+        query, a UNION of the two one-row index scans below, with what a link to each needs."""
+        fields = ("pk", "slug", "text", "date", "date_precision", "date_approximate")
+        earlier = self.earlier_than(statement).only(*fields).annotate(is_next=Value(False))
+        later = self.later_than(statement).only(*fields).annotate(is_next=Value(True))
+        found = {row.is_next: row for row in earlier[:1].union(later[:1], all=True)}
+        return found.get(False), found.get(True)
 
     def earlier_than(self, statement):
         """Before statement in the (date, id) order, nearest first."""
@@ -676,9 +701,9 @@ class StatementQuerySet(PublishableQuerySet):
         )
 
     def with_display_relations(self):
-        return self.select_related("speaker", "source__outlet").prefetch_related(
-            "treaties", "speaker__roles__organisation"
-        )
+        """What a statement card shows: speaker, outlet, and the speaker's roles (for the
+        role on the day). A page that lists treaties or mentions prefetches them itself."""
+        return self.select_related("speaker", "source__outlet").prefetch_related(speaker_roles())
 
 
 class Statement(EnteredFromSource, models.Model):
@@ -847,13 +872,14 @@ class EventQuerySet(PublishableQuerySet):
     def chronological(self):
         return self.order_by("date", "id")
 
-    def in_context_of(self, record, days=3):
+    def in_context_of(self, record, days=3, limit=8):
         """Others from the same source or the same days: see StatementQuerySet.in_context_of."""
         others = self.exclude(pk=record.pk) if isinstance(record, Event) else self
-        return in_context(others, record, days)
+        return in_context(others, record, days, limit)
 
     def with_display_relations(self):
-        return self.select_related("source__outlet").prefetch_related("treaties", "actors")
+        """What an event card shows; the event's own page prefetches its treaties and actors."""
+        return self.select_related("source__outlet")
 
 
 class Event(EnteredFromSource, models.Model):

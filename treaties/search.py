@@ -41,7 +41,19 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, Greatest, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.html import escape
@@ -246,7 +258,6 @@ def events(terms: list[str]):
             title_headline=_headline("title", terms, highlight_all=True),
             headline=_headline("description", terms, max_words=35, min_words=15),
         )
-        .prefetch_related("treaties")
         .defer("search_vector")
         .order_by("-rank", "-date", "-id")
     )
@@ -335,13 +346,25 @@ class Group:
     key: str
     label: str
     queryset: object
-    count: int
+    # Known for the kinds taken at most CANDIDATES at a time; None for the small tables,
+    # counted by first() or total() when they are read.
+    known_count: int | None
     overview_size: int  # how many are shown on the "all kinds" page
 
-    @property
-    def capped(self) -> bool:
-        """Whether the count stopped at CANDIDATES (only the large tables are capped)."""
-        return self.key in CAPPED_KINDS and self.count >= CANDIDATES
+    def first(self, size: int) -> tuple[list, int]:
+        """The best size records and how many match in all: one query for a small table (the
+        count rides along as a window over the matches, which that table bounds)."""
+        if self.known_count is not None:
+            return list(self.queryset[:size]) if self.known_count else [], self.known_count
+        rows = list(self.queryset.annotate(matches=Window(Count("pk")))[:size])
+        return rows, rows[0].matches if rows else 0
+
+    def total(self) -> int:
+        return self.queryset.count() if self.known_count is None else self.known_count
+
+    def capped(self, count: int) -> bool:
+        """Whether count stopped at CANDIDATES (only the large tables are capped)."""
+        return self.key in CAPPED_KINDS and count >= CANDIDATES
 
 
 # The kinds whose matches are taken from the index at most CANDIDATES at a time.
@@ -349,16 +372,15 @@ CAPPED_KINDS = {"statements", "sources"}
 
 
 def groups(terms: list[str]) -> list[Group]:
-    """Every kind, each with its count: the candidates taken for statements and sources (at
-    most CANDIDATES), an exact count for the small tables."""
+    """Every kind: statements and sources with their candidates taken (at most CANDIDATES),
+    the small tables ready to be read (Group.first and Group.total count them)."""
     statement_matches, statement_count = statements(terms)
     source_matches, source_count = sources(terms)
-    actor_matches, treaty_matches, event_matches = actors(terms), treaties(terms), events(terms)
     return [
         Group("statements", "Statements", statement_matches, statement_count, 8),
-        Group("actors", "Actors", actor_matches, actor_matches.count(), 4),
-        Group("treaties", "Treaties", treaty_matches, treaty_matches.count(), 3),
-        Group("events", "Events", event_matches, event_matches.count(), 5),
+        Group("actors", "Actors", actors(terms), None, 4),
+        Group("treaties", "Treaties", treaties(terms), None, 3),
+        Group("events", "Events", events(terms), None, 5),
         Group("sources", "Sources", source_matches, source_count, 4),
     ]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 
-from .models import Actor, Statement, StatementTally, TreatyStatement
+from .models import Actor, Statement, StatementTally, TreatyStatement, speaker_roles
 
 SPEAKERS_PER_PAGE = 12
 STATEMENTS_PER_SPEAKER = 3
@@ -102,7 +102,7 @@ def sides_page(filters: dict, *, per_page: int = SPEAKERS_PER_PAGE) -> SidesPage
 
     actors = (
         Actor.objects.filter(pk__in=counts)
-        .prefetch_related("roles__organisation")
+        .prefetch_related(speaker_roles("roles"))
         .only("pk", "name", "slug", "kind", "country")
         .in_bulk()
     )

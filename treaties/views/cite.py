@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from ..citations import bibtex, citation_context, event_csl, ris, statement_csl
 from ..corrections import corrections
-from ..models import Event, Statement
+from ..models import Event, Statement, speaker_roles
 from ..sharing import card_etag, card_lines, share_card_png
 
 # extension -> (writer, media type)
@@ -64,9 +64,7 @@ def event_citation(request, slug, fmt):
 def statement_card(request, pk):
     """The og:image of a published statement (a draft has none: link previews are public)."""
     statement = get_object_or_404(
-        Statement.objects.published()
-        .select_related("speaker")
-        .prefetch_related("speaker__roles__organisation"),
+        Statement.objects.published().select_related("speaker").prefetch_related(speaker_roles()),
         pk=pk,
     )
     lines = card_lines(statement, statement.speaker_role)

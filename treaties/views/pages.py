@@ -238,20 +238,22 @@ def _admin_url(request, record):
 def _in_context(record):
     """Statements and events around a record, oldest first, split into those from the same
     days and those only from the same source (the nearest in date first chosen)."""
-    # Without the search documents: the same days may hold hundreds of rows to order.
+    # Without the search documents, which are large and which no card shows.
     unindexed = ("search_vector", "source__search_vector")
     statements = (
         Statement.objects.published()
-        .in_context_of(record)
+        .in_context_of(record, limit=CONTEXT_SHOWN)
         .with_display_relations()
         .defer(*unindexed)
     )
     events = (
-        Event.objects.published().in_context_of(record).with_display_relations().defer(*unindexed)
+        Event.objects.published()
+        .in_context_of(record, limit=CONTEXT_SHOWN)
+        .with_display_relations()
+        .defer(*unindexed)
     )
     entries = sorted(
-        [("statement", s) for s in statements[:CONTEXT_SHOWN]]
-        + [("event", e) for e in events[:CONTEXT_SHOWN]],
+        [("statement", s) for s in statements] + [("event", e) for e in events],
         key=lambda entry: (entry[1].date, entry[0] == "statement", entry[1].pk),
     )
     return {
@@ -278,7 +280,7 @@ def statement_detail(request, pk, slug=""):
         statement = (
             Statement.objects.visible_to(request.user)
             .with_display_relations()
-            .prefetch_related("mentions", "topics")
+            .prefetch_related("treaties", "mentions", "topics")
             .get(pk=pk)
         )
     except Statement.DoesNotExist:
@@ -289,9 +291,11 @@ def statement_detail(request, pk, slug=""):
     url = request.build_absolute_uri(statement.get_absolute_url())
     treaties = list(statement.treaties.all())
     # Previous and next by the same speaker (a draft may not have one yet).
-    neighbours = Statement.objects.published().by_actor(statement.speaker)
-    if statement.speaker is None:
-        neighbours = neighbours.none()
+    previous = following = None
+    if statement.speaker is not None:
+        previous, following = (
+            Statement.objects.published().by_actor(statement.speaker).neighbours_of(statement)
+        )
     context = {
         "statement": statement,
         "role": statement.speaker_role,
@@ -301,8 +305,8 @@ def statement_detail(request, pk, slug=""):
         "in_context": _in_context(statement),
         # The sentences around the words in the article they were taken from (intake).
         "passage": surrounding(statement),
-        "previous": neighbours.earlier_than(statement).first(),
-        "next": neighbours.later_than(statement).first(),
+        "previous": previous,
+        "next": following,
         **statement_page_context(request, statement, url=url),
         "json_ld": quotation_json_ld(statement, url=url, treaties=treaties),
         "admin_url": _admin_url(request, statement),
@@ -322,7 +326,7 @@ def event_detail(request, slug):
         event = (
             Event.objects.visible_to(request.user)
             .with_display_relations()
-            .prefetch_related("other_sources__outlet")
+            .prefetch_related("treaties", "actors", "other_sources__outlet")
             .get(slug=slug)
         )
     except Event.DoesNotExist:

@@ -56,10 +56,10 @@ def search(request):
     groups, page_obj = [], None
     with finder.index_lookups():
         for group in finder.groups(terms) if terms else []:
-            # At most CANDIDATES: the index stops giving matches there.
-            count = group.count
             items = []
             if kind == group.key:
+                # At most CANDIDATES for the large tables: the index stops giving matches there.
+                count = group.total()
                 paginator = Paginator(group.queryset, PER_PAGE)
                 paginator.count = count  # known already: no second COUNT
                 page_obj = paginator.get_page(filters.get("page"))
@@ -69,14 +69,16 @@ def search(request):
                         f"{page_obj.paginator.num_pages}. Showing page {page_obj.number}."
                     )
                 items = list(page_obj.object_list) if count else []
-            elif not kind and count:
-                items = list(group.queryset[: group.overview_size])
+            elif not kind:
+                items, count = group.first(group.overview_size)
+            else:
+                count = group.total()
             groups.append(
                 {
                     "key": group.key,
                     "label": group.label,
                     "count": count,
-                    "capped": group.capped,
+                    "capped": group.capped(count),
                     "items": _decorate(group.key, items, terms),
                     "url": _search_url(query, kind=group.key),
                 }
