@@ -26,6 +26,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.conftest import make_actor, make_event, make_source, make_statement
+from treaties import citations
 from treaties.citations import (
     apa,
     bibtex,
@@ -474,3 +475,19 @@ def test_on_a_phone_cite_sits_under_the_quote_and_copy_link_works(
         live_server.url + statement.get_absolute_url()
     )
     assert console_errors == []
+
+
+def test_the_macro_index_finds_what_citeproc_xpath_finds():
+    # citations.py replaces citeproc-py's XPath search for a macro by an index: every macro
+    # of both styles must resolve to the same element, the first of its name.
+    from citeproc import model
+
+    assert model.CitationStylesElement.get_macro is citations._indexed_macro
+    for name in (citations.CHICAGO_STYLE, citations.APA_STYLE):
+        root = citations._style(name).root
+        macros = root.xpath_search("cs:macro")
+        assert macros
+        for macro in macros:
+            name_ = macro.get("name")
+            expected = root.xpath_search(f"cs:macro[@name='{name_}'][1]")[0]
+            assert macro.get_macro(name_) == expected

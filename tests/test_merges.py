@@ -352,3 +352,26 @@ def test_a_statement_s_history_keeps_its_links_through_a_merge_and_its_undo(db):
     assert version_links(statement.history.latest())["mentions"] == [winner.pk]
     undo_merge(merge)
     assert version_links(statement.history.latest())["mentions"] == [loser.pk]
+
+
+def test_a_version_written_by_a_merge_keeps_the_record_s_other_links(db):
+    # The merge moves the speaker; the statement's new version must still hold its treaties
+    # and topics, or reverting to it would drop them.
+    from treaties.models import Topic
+    from treaties.recovery import version_links
+
+    winner, loser = make_actor(name="Maria Zakharova"), make_actor(name="Marija Sacharowa")
+    topic = Topic.objects.create(name="Inspections", slug="inspections")
+    treaty = make_treaty()
+    statement = make_statement(speaker=loser, treaties=[treaty])
+    statement.topics.add(topic)
+
+    merge = merge_actors(winner=winner, loser=loser)
+    moved = statement.history.latest()
+    assert moved.speaker_id == winner.pk
+    assert version_links(moved) == {"treaties": [treaty.pk], "mentions": [], "topics": [topic.pk]}
+    undo_merge(merge)
+    restored = statement.history.latest()
+    assert restored.speaker_id == loser.pk
+    assert version_links(restored)["topics"] == [topic.pk]
+    assert version_links(restored)["treaties"] == [treaty.pk]

@@ -21,6 +21,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import Truncator
+from simple_history.utils import get_m2m_field_name
 
 from .duplicates import fold
 from .models import Actor, ActorAlias, ActorMerge, Source, SourceMerge, TreatyStatement
@@ -102,8 +103,27 @@ def _reason(text: str) -> str:
 def _history(model, objects, *, reason, user, update=True):
     """Write objects' current state into model's history, if it keeps one."""
     if objects and getattr(model._meta, "simple_history_manager_attribute", None):
-        model.history.bulk_history_create(
+        versions = model.history.bulk_history_create(
             objects, update=update, default_change_reason=reason, default_user=user
+        )
+        _version_links(model, versions)
+
+
+def _version_links(model, versions):
+    """Each new version's many-to-many links (a statement's treaties, mentions, topics), as
+    the record has them now: bulk_history_create writes the fields only, and a version
+    without its links would, once reverted to, drop them (simple-history's own save writes
+    them; this is its create_historical_record_m2ms for many records, one query a field)."""
+    history_model = model.history.model
+    by_record = {version.id: version for version in versions}
+    for field in getattr(history_model, "_history_m2m_fields", ()):
+        link_history = getattr(history_model, field.name).model
+        through = field.remote_field.through
+        owner = get_m2m_field_name(field)
+        names = [f.attname for f in through._meta.fields]
+        links = through._base_manager.filter(**{f"{owner}__in": by_record}).values(*names)
+        link_history._base_manager.bulk_create(
+            link_history(history=by_record[link[f"{owner}_id"]], **link) for link in links
         )
 
 
