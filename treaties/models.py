@@ -39,20 +39,20 @@ def speaker_roles(lookup="speaker__roles"):
 
 
 def in_context(queryset, record, days, limit):
-    """The first limit rows from the same source as record or dated within days of it (a
-    vague date counts as its whole period, an event as its whole span), the same days first,
-    then the nearest.
+    """Rows from the same source as record or dated within days of it (a vague date counts as
+    its whole period, an event as its whole span), the same days first, then the nearest:
+    the first limit rows of the queryset returned are the ones to show.
 
     Each row is annotated with same_days (in the window or only from the same source) and
-    days_away (how far its date is from the record's). The rows are chosen by a subquery of
-    ids, so that a caller's joins (select_related) are made for the rows shown only, not for
-    the hundreds a busy week holds.
+    days_away (how far its date is from the record's). The candidates are chosen as ids, the
+    nearest limit of the same days (read from the (date, id) index alone) and the nearest
+    limit of the same source, so that a busy week's hundreds of rows are never fetched, and
+    a caller's joins (select_related) are made for the few candidates only.
     """
     start, end = period_bounds(record.date, record.date_precision)
     if getattr(record, "end_date", None):
         end = max(end, period_bounds(record.end_date, record.end_precision)[1])
     window = Q(date__range=(start - timedelta(days=days), end + timedelta(days=days)))
-    found = window | Q(source_id=record.source_id) if record.source_id else window
     # In PostgreSQL, date - date is a whole number of days.
     days_away = models.Func(
         F("date"),
@@ -61,14 +61,24 @@ def in_context(queryset, record, days, limit):
         arg_joiner=" - ",
         output_field=models.IntegerField(),
     )
-    order = ("-same_days", "days_away", "date", "pk")
+    nearest = ("days_away", "date", "pk")
+    chosen = (
+        queryset.filter(window).annotate(days_away=days_away).order_by(*nearest).values("pk")
+    )[:limit]
+    if record.source_id:
+        same_source = (
+            queryset.filter(source_id=record.source_id)
+            .exclude(window)
+            .annotate(days_away=days_away)
+            .order_by(*nearest)
+            .values("pk")
+        )[:limit]
+        chosen = chosen.union(same_source, all=True)
     same_days = models.ExpressionWrapper(window, output_field=models.BooleanField())
-    nearest = queryset.filter(found).annotate(same_days=same_days, days_away=days_away)
-    chosen = nearest.order_by(*order).values("pk")[:limit]
     return (
         queryset.filter(pk__in=chosen)
         .annotate(same_days=same_days, days_away=days_away)
-        .order_by(*order)
+        .order_by("-same_days", *nearest)
     )
 
 

@@ -256,7 +256,8 @@ def _in_context(record):
         .defer(*unindexed)
     )
     entries = sorted(
-        [("statement", s) for s in statements] + [("event", e) for e in events],
+        [("statement", s) for s in statements[:CONTEXT_SHOWN]]
+        + [("event", e) for e in events[:CONTEXT_SHOWN]],
         key=lambda entry: (entry[1].date, entry[0] == "statement", entry[1].pk),
     )
     return {
