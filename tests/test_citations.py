@@ -477,9 +477,9 @@ def test_on_a_phone_cite_sits_under_the_quote_and_copy_link_works(
     assert console_errors == []
 
 
-def test_the_macro_index_finds_what_citeproc_xpath_finds():
-    # citations.py replaces citeproc-py's XPath search for a macro by an index: every macro
-    # of both styles must resolve to the same element, the first of its name.
+def test_the_macro_index_finds_what_citeproc_xpath_finds(seeded):
+    # citations.py replaces citeproc-py's XPath search for a macro by an index of the styles
+    # it keeps: every macro of both must resolve to the same element, the first of its name.
     from citeproc import model
 
     assert model.CitationStylesElement.get_macro is citations._indexed_macro
@@ -490,4 +490,16 @@ def test_the_macro_index_finds_what_citeproc_xpath_finds():
         for macro in macros:
             name_ = macro.get("name")
             expected = root.xpath_search(f"cs:macro[@name='{name_}'][1]")[0]
-            assert macro.get_macro(name_) == expected
+            assert macro.get_macro(name_) is expected
+    # A style parsed elsewhere (as the test above does) takes its macros from its own tree,
+    # whichever is parsed first: each reads its own formatter (HTML here, plain text there).
+    citations._style.cache_clear()
+    citations._MACROS.clear()
+    item = item_for(Statement.objects.with_display_relations().filter(speaker__isnull=False)[0])
+    other = CitationStylesStyle(get_style_filepath(citations.APA_STYLE), validate=False)
+    bibliography = CitationStylesBibliography(other, CiteProcJSON([item]), formatter.html)
+    bibliography.register(Citation([CitationItem(item["id"])]))
+    html = str(bibliography.bibliography()[0])
+    plain = citations._render_uncached(item, citations.APA_STYLE, note=False)
+    assert "<i>" in html
+    assert "<" not in plain

@@ -375,3 +375,23 @@ def test_a_version_written_by_a_merge_keeps_the_record_s_other_links(db):
     assert restored.speaker_id == loser.pk
     assert version_links(restored)["topics"] == [topic.pk]
     assert version_links(restored)["treaties"] == [treaty.pk]
+
+
+def test_a_link_the_merge_deletes_as_a_duplicate_leaves_a_true_version_and_comes_back(db):
+    # The statement mentions both records; merged, it mentions the winner once, and its
+    # history says so; the undo brings the second mention back, in its history too.
+    from treaties.recovery import version_links
+
+    winner, loser = make_actor(name="Maria Zakharova"), make_actor(name="Marija Sacharowa")
+    statement = make_statement(speaker=loser)
+    statement.mentions.set([loser, winner])
+
+    merge = merge_actors(winner=winner, loser=loser)
+    assert list(statement.mentions.values_list("pk", flat=True)) == [winner.pk]
+    assert version_links(statement.history.latest())["mentions"] == [winner.pk]
+    undo_merge(merge)
+    both = sorted([loser.pk, winner.pk])
+    assert sorted(statement.mentions.values_list("pk", flat=True)) == both
+    latest = statement.history.latest()
+    assert latest.speaker_id == loser.pk
+    assert sorted(version_links(latest)["mentions"]) == both

@@ -176,19 +176,19 @@ def _indexed_macro(element, name: str):
 
     citeproc-py finds a macro by an XPath search of the whole style at every call, and a
     style calls its macros thousands of times an item: that search was 40% of the time a
-    first view of a permalink spent on its citations. The index is built once per style file
-    (a style is parsed once per process, see _style); the first macro of a name wins, as in
-    the XPath `cs:macro[@name=...][1]` it replaces.
+    first view of a permalink spent on its citations. The styles parsed by _style (once per
+    process, kept for its life) are indexed there; any other parse of a style, whose macros
+    must come from its own tree (they read its formatter and locale), is searched as before.
     """
-    tree = element.getroottree()
-    macros = _MACROS.get(tree.docinfo.URL)
-    if macros is None:
-        found = tree.getroot().xpath_search("cs:macro")
-        macros = _MACROS[tree.docinfo.URL] = {m.get("name"): m for m in reversed(found)}
-    return macros[name]
+    root = element.getroottree().getroot()
+    indexed = _MACROS.get(id(root))
+    if indexed is None or indexed[0] is not root:
+        return _xpath_macro(element, name)
+    return indexed[1][name]
 
 
-_MACROS: dict[str, dict] = {}
+_xpath_macro = model.CitationStylesElement.get_macro
+_MACROS: dict[int, tuple[object, dict]] = {}  # id(style root) -> (root, {name: macro})
 model.CitationStylesElement.get_macro = _indexed_macro
 
 
@@ -196,7 +196,11 @@ model.CitationStylesElement.get_macro = _indexed_macro
 def _style(name: str) -> CitationStylesStyle:
     # Parsed once per process. A bibliography stores its formatter on the style it uses;
     # every one here uses the plain formatter, so sharing the parsed style is safe.
-    return CitationStylesStyle(get_style_filepath(name), validate=False)
+    style = CitationStylesStyle(get_style_filepath(name), validate=False)
+    # The first macro of a name wins, as in the XPath `cs:macro[@name=...][1]` it replaces.
+    macros = {macro.get("name"): macro for macro in reversed(style.root.xpath_search("cs:macro"))}
+    _MACROS[id(style.root)] = (style.root, macros)
+    return style
 
 
 def _for_rendering(item: dict) -> dict:

@@ -106,7 +106,8 @@ def _history(model, objects, *, reason, user, update=True):
         versions = model.history.bulk_history_create(
             objects, update=update, default_change_reason=reason, default_user=user
         )
-        _version_links(model, versions)
+        if versions:  # None while SIMPLE_HISTORY_ENABLED is off
+            _version_links(model, versions)
 
 
 def _version_links(model, versions):
@@ -152,31 +153,49 @@ def _move_everything(winner, loser, *, reason, user) -> tuple[dict, list]:
             clashing |= {
                 pk for pk, *values in rows.values_list("pk", *others) if tuple(values) in taken
             }
+        # The records whose links change (a statement that mentioned both loses a mention).
+        owners = _link_owners(model, field, clashing)
         if clashing:
             doomed = list(model._base_manager.filter(pk__in=clashing))
             deleted += _serialise(doomed)
             _delete(doomed, reason=reason)
         ids = list(rows.values_list("pk", flat=True))
-        if not ids:
-            continue
-        model._base_manager.filter(pk__in=ids).update(**{field.attname: winner.pk})
-        _history(model, list(model._base_manager.filter(pk__in=ids)), reason=reason, user=user)
-        _links_history(model, field, ids, reason=reason, user=user)
-        moved[f"{model._meta.label_lower}.{field.name}"] = ids
+        if ids:
+            model._base_manager.filter(pk__in=ids).update(**{field.attname: winner.pk})
+            _history(model, list(model._base_manager.filter(pk__in=ids)), reason=reason, user=user)
+            owners |= _link_owners(model, field, ids)
+            moved[f"{model._meta.label_lower}.{field.name}"] = ids
+        _links_history(model, field, owners, reason=reason, user=user)
     return moved, deleted
 
 
-def _links_history(through, field, ids, *, reason, user):
-    """When the moved rows are links of a many-to-many field (a statement's mentions), the
-    records that own those links get a new version: their history keeps their links."""
+def _owner_field(through, field):
+    """The other side of a many-to-many link row (the statement of a statement's mention),
+    when through is the link table of a field whose history keeps its links."""
     if not through._meta.auto_created:
-        return
+        return None
     owner_field = next(f for f in through._meta.fields if f.is_relation and f is not field)
-    owner = owner_field.related_model
-    if not getattr(owner._meta, "simple_history_manager_attribute", None):
+    if not getattr(owner_field.related_model._meta, "simple_history_manager_attribute", None):
+        return None
+    return owner_field
+
+
+def _link_owners(through, field, ids) -> set[int]:
+    """The ids of the records that own these link rows (see _owner_field), read now."""
+    owner_field = _owner_field(through, field)
+    if owner_field is None or not ids:
+        return set()
+    rows = through._base_manager.filter(pk__in=ids)
+    return set(rows.values_list(owner_field.attname, flat=True))
+
+
+def _links_history(through, field, owner_ids, *, reason, user):
+    """The records whose many-to-many links a merge (or its undo) changed get a new version:
+    their history keeps their links."""
+    owner_field = _owner_field(through, field)
+    if owner_field is None or not owner_ids:
         return
-    owner_ids = through._base_manager.filter(pk__in=ids).values(owner_field.attname)
-    for record in owner._base_manager.filter(pk__in=owner_ids):
+    for record in owner_field.related_model._base_manager.filter(pk__in=owner_ids):
         # Saving writes the version with its links, as an edit in the admin does.
         record._change_reason = reason
         record._history_user = user
@@ -274,6 +293,14 @@ def _undo(merge, *, reason, user):
         model = apps.get_model(label)
         _delete(list(model._base_manager.filter(pk__in=ids)), reason=reason)
     _restore(loser, reason=reason, user=user)
+    # The deleted rows first: they point to the loser, so nothing moved back can clash with
+    # them, and the versions written below then hold the links they bring back.
+    for row in rows:
+        _restore(row, reason=reason, user=user)
+    links = {}  # (link table, its field to the loser) -> link rows whose owners changed
+    for row in rows:
+        if field := _field_to(type(row), type(loser)):
+            links.setdefault((type(row), field), []).append(row.pk)
     for key, ids in merge.moved.items():
         label, field_name = key.rsplit(".", 1)
         model = apps.get_model(label)
@@ -283,12 +310,19 @@ def _undo(merge, *, reason, user):
         ids = list(back.values_list("pk", flat=True))
         model._base_manager.filter(pk__in=ids).update(**{field.attname: merge.loser_id})
         _history(model, list(model._base_manager.filter(pk__in=ids)), reason=reason, user=user)
-        _links_history(model, field, ids, reason=reason, user=user)
-    for row in rows:
-        _restore(row, reason=reason, user=user)
+        links.setdefault((model, field), []).extend(ids)
+    for (model, field), ids in links.items():
+        owners = _link_owners(model, field, ids)
+        _links_history(model, field, owners, reason=reason, user=user)
     merge.undone_at = timezone.now()
     merge.undone_by = user
     merge.save(update_fields=["undone_at", "undone_by"])
+
+
+def _field_to(model, target):
+    """model's foreign key to target (a link row's side that pointed to the merged record)."""
+    fields = (f for f in model._meta.fields if f.is_relation and f.related_model is target)
+    return next(fields, None)
 
 
 def _restore(obj, *, reason, user):
