@@ -84,7 +84,8 @@ bench: setup
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; \
 	fi
 	@echo "== bench/scale.py --statements $(STATEMENTS)"; $(PYTHON) bench/scale.py --statements $(STATEMENTS)
-	@for script in bench/*.py; do [ "$$script" = bench/scale.py ] && continue; \
+	@echo "== bench/exports.py --statements $(STATEMENTS)"; $(PYTHON) bench/exports.py --statements $(STATEMENTS)
+	@for script in bench/*.py; do case $$script in bench/scale.py|bench/exports.py) continue;; esac; \
 	  echo "== $$script"; $(PYTHON) $$script || exit 1; done
 
 # Stops it whichever process started it (pg_ctl); fails with a clear message if it cannot.
