@@ -290,3 +290,26 @@ def test_a_deleted_event_answers_410_and_a_renamed_one_moves(client):
     assert client.get(reverse("treaties:event_detail", args=["never"])).status_code == 404
     never_published = reverse("treaties:event_detail", args=["never-published"])
     assert client.get(never_published).status_code == 404
+
+
+def test_a_version_from_before_a_merge_reverts_to_the_winner(editor_client):
+    # The version names the merged actor and source, which are gone: the Revert form offers
+    # the records they were merged into, so the revert goes through untouched.
+    from treaties.merges import merge_actors, merge_sources
+
+    winner, loser = make_actor("Maria Zakharova"), make_actor("Marija Sacharowa")
+    kept_source, merged_source = make_source(), make_source()
+    statement = make_statement(speaker=loser, source=merged_source, status=Status.DRAFT)
+    statement.mentions.set([loser])
+    version = statement.history.latest()
+    statement.text = "Edited since."
+    statement.save()
+    merge_actors(winner=winner, loser=loser)
+    merge_sources(winner=kept_source, loser=merged_source)
+
+    revert(editor_client, statement, version)
+
+    statement.refresh_from_db()
+    assert statement.text == version.text
+    assert (statement.speaker, statement.source) == (winner, kept_source)
+    assert list(statement.mentions.all()) == [winner]

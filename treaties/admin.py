@@ -26,7 +26,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from .duplicates import similar_actor, similar_source, similar_statement
-from .merges import MergeError, merge_actors, merge_sources, undo_merge, what_points_to
+from .merges import (
+    MergeError,
+    as_merged,
+    merge_actors,
+    merge_sources,
+    undo_merge,
+    what_points_to,
+)
 from .models import (
     Actor,
     ActorAlias,
@@ -65,8 +72,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if version is None:
             return form
         # The history's "Revert" form: start from the version's many-to-many links, not the
-        # record's current ones (none at all for a deleted record).
-        links = version_links(version)
+        # record's current ones (none at all for a deleted record), and from the records that
+        # actors and sources merged since live on as.
+        links = as_merged(obj, version_links(version))
 
         class VersionForm(form):
             def __init__(self, *args, initial=None, **kwargs):

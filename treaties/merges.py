@@ -202,6 +202,43 @@ def _links_history(through, field, owner_ids, *, reason, user):
         record.save(update_fields=["updated_at"])
 
 
+# A version from before a merge -------------------------------------------------------------
+
+MERGES = {Actor: ActorMerge, Source: SourceMerge}
+
+
+def merged_away(model, ids) -> dict[int, int | None]:
+    """For each of ids (records of model) that no longer exists, the id of the record it was
+    merged into, or None: a version written before a merge names records merged away since,
+    and reverting to it should name the records they live on as."""
+    merge_model = MERGES.get(model)
+    ids = set(ids) - {None}
+    if merge_model is None or not ids:
+        return {}
+    gone = ids - set(model._base_manager.filter(pk__in=ids).values_list("pk", flat=True))
+    found = {}
+    for pk in gone:
+        winner = merge_model.objects.winner_of(loser_id=pk)
+        found[pk] = winner.pk if winner else None
+    return found
+
+
+def as_merged(version_instance, links: dict[str, list[int]]) -> dict[str, list[int]]:
+    """The record a version rebuilds (its foreign keys changed in place) and its
+    many-to-many links (returned), each merged record replaced by the one it was merged into."""
+    for field in version_instance._meta.concrete_fields:
+        if field.many_to_one:
+            value = getattr(version_instance, field.attname)
+            if renamed := merged_away(field.related_model, [value]):
+                setattr(version_instance, field.attname, renamed[value])
+    current = {}
+    for name, ids in links.items():
+        renamed = merged_away(version_instance._meta.get_field(name).related_model, ids)
+        mapped = [renamed.get(pk, pk) for pk in ids]
+        current[name] = list(dict.fromkeys(pk for pk in mapped if pk is not None))
+    return current
+
+
 def _delete_loser(loser, *, reason):
     """Delete a copy: the caller's loser keeps its id (for its messages and logs)."""
     _delete([type(loser)._base_manager.get(pk=loser.pk)], reason=reason)
