@@ -332,10 +332,9 @@ def _undo(merge, *, reason, user):
     _restore(loser, reason=reason, user=user)
     # The deleted rows first: they point to the loser, so nothing moved back can clash with
     # them, and the versions written below then hold the links they bring back.
-    for row in rows:
-        _restore(row, reason=reason, user=user)
     links = {}  # (link table, its field to the loser) -> link rows whose owners changed
     for row in rows:
+        _restore(row, reason=reason, user=user)
         if field := _field_to(type(row), type(loser)):
             links.setdefault((type(row), field), []).append(row.pk)
     for key, ids in merge.moved.items():

@@ -45,7 +45,7 @@ def in_context(queryset, record, days, limit):
 
     Each row is annotated with same_days (in the window or only from the same source) and
     days_away (how far its date is from the record's). The candidates are chosen as ids, the
-    nearest limit of the same days (read from the (date, id) index alone) and the nearest
+    nearest limit of the same days (a statement's from the (date, id) index alone) and the nearest
     limit of the same source, so that a busy week's hundreds of rows are never fetched, and
     a caller's joins (select_related) are made for the few candidates only.
     """
@@ -676,7 +676,7 @@ class StatementQuerySet(PublishableQuerySet):
     def in_year(self, year):
         return self.filter(date__year=year)
 
-    def in_context_of(self, record, days=3, limit=8):
+    def in_context_of(self, record, *, limit, days=3):
         """Others from the same source or the same days, the same days first (see in_context):
         the "in context" list of a permalink."""
         others = self.exclude(pk=record.pk) if isinstance(record, Statement) else self
@@ -882,7 +882,7 @@ class EventQuerySet(PublishableQuerySet):
     def chronological(self):
         return self.order_by("date", "id")
 
-    def in_context_of(self, record, days=3, limit=8):
+    def in_context_of(self, record, *, limit, days=3):
         """Others from the same source or the same days: see StatementQuerySet.in_context_of."""
         others = self.exclude(pk=record.pk) if isinstance(record, Event) else self
         return in_context(others, record, days, limit)
