@@ -95,6 +95,6 @@ def search_results(terms: list[str], absolute, *, size: int | None = None):
     size = size or BATCH
     with search.index_lookups():
         ranked, _count = search.statements(terms)
-        ids = ranked.ids  # best first, at most search.CANDIDATES
+        ids = ranked.ranked_ids  # best first, at most search.CANDIDATES
     for start in range(0, len(ids), size):
         yield from _records([(STATEMENT, pk) for pk in ids[start : start + size]], absolute)

@@ -297,12 +297,12 @@ def _load(n, speaker, treaty):
         make_event(title=f"Specific meeting {i}", treaties=[treaty], actors=[speaker])
 
 
-# The index lookups run in one transaction (savepoint, SET LOCAL, release: 3); the candidate
-# ids of statements and sources (2), the outlets named by the word (1). The overview then
-# reads each small kind's first rows with the count of its matches (3, one each), a kind's
-# own page counts the three small kinds (3) and reads its page. Statements shown: 3 (ranked
-# ids; rows with highlighted excerpts; speakers' roles with their organisations); events 1.
-@pytest.mark.parametrize("kind, queries", [("", 12), ("statements", 12), ("events", 10)])
+# The index lookups run in one transaction (savepoint, SET LOCAL, release: 3); the candidates
+# of statements (with their rank) and of sources (2). The overview then reads each small
+# kind's first rows with the count of its matches (3, one each), a kind's own page counts the
+# three small kinds (3) and reads its page. Statements shown: 2 (rows with highlighted
+# excerpts; speakers' roles with their organisations); events 1.
+@pytest.mark.parametrize("kind, queries", [("", 10), ("statements", 10), ("events", 9)])
 def test_query_count_does_not_grow_with_the_results(
     client, zakharova, django_assert_num_queries, kind, queries
 ):
@@ -324,10 +324,7 @@ def test_candidates_are_taken_from_the_index_unsorted(client, quote):
     candidates = [
         query["sql"]
         for query in queries.captured_queries
-        if query["sql"].startswith(
-            ('SELECT "treaties_statement"."id" AS "pk"', 'SELECT "treaties_source"."id" AS "pk"')
-        )
-        and f"LIMIT {finder.CANDIDATES}" in query["sql"]
+        if query["sql"].startswith("SELECT") and f"LIMIT {finder.CANDIDATES}" in query["sql"]
     ]
     assert len(candidates) == 2
     for sql in candidates:

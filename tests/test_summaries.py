@@ -9,7 +9,11 @@ import pytest
 from django.db import connection
 
 from treaties.models import (
+    Actor,
     ActorAlias,
+    ActorKind,
+    Event,
+    Source,
     Statement,
     StatementTally,
     Status,
@@ -18,7 +22,7 @@ from treaties.models import (
     TreatyStatement,
 )
 
-from .conftest import make_actor, make_source, make_statement, make_treaty
+from .conftest import make_actor, make_event, make_source, make_statement, make_treaty
 
 
 def snapshot():
@@ -43,9 +47,9 @@ def rebuilt():
     return result
 
 
-def matches(words: str):
+def matches(words: str, model=Statement):
     return set(
-        Statement.objects.extra(
+        model.objects.extra(
             where=["search_vector @@ to_tsquery('armscontrol', %s)"], params=[words]
         ).values_list("pk", flat=True)
     )
@@ -158,6 +162,64 @@ def test_search_document_follows_names_aliases_and_treaties():
     assert statement.pk in matches("telemetry") and statement.pk not in matches("specific")
 
 
+def event_matches(words: str):
+    return matches(words, Event)
+
+
+def source_matches(words: str):
+    return matches(words, Source)
+
+
+@pytest.mark.django_db
+def test_event_document_follows_its_actors_and_treaties():
+    zakharova = make_actor("Maria Zakharova")
+    treaty = make_treaty("New START")
+    event = make_event(title="Talks on inspections", location="Cairo")
+    assert event.pk in event_matches("inspections & cairo")
+    assert event.pk not in event_matches("zakharova")
+    event.actors.add(zakharova)
+    assert event.pk in event_matches("zakharova & inspections")
+    ActorAlias.objects.create(actor=zakharova, name="Zajárova")
+    assert event.pk in event_matches("zajarova")  # accents folded
+    Actor.objects.filter(pk=zakharova.pk).update(name="Maria Renamed")
+    assert event.pk in event_matches("renamed") and event.pk not in event_matches("zakharova")
+    event.treaties.add(treaty)
+    assert event.pk in event_matches("new & start")
+    Treaty.objects.filter(pk=treaty.pk).update(short_name="Novy START")
+    assert event.pk in event_matches("novy")
+    event.treaties.remove(treaty)
+    event.actors.remove(zakharova)
+    assert event.pk not in event_matches("novy") | event_matches("zajarova")
+
+
+@pytest.mark.django_db
+def test_an_actor_merge_moves_the_names_in_event_documents():
+    from treaties.merges import merge_actors
+
+    winner, loser = make_actor("Sergei Ryabkov"), make_actor("S. Rjabkow")
+    event = make_event(actors=[loser])
+    assert event.pk in event_matches("rjabkow") and event.pk not in event_matches("sergei")
+    merge_actors(winner=winner, loser=loser)
+    assert event.pk in event_matches("sergei & ryabkov")
+
+
+@pytest.mark.django_db
+def test_source_document_follows_its_outlet():
+    tass = make_actor("TASS", kind=ActorKind.MEDIA)
+    source = make_source("Russia and US discuss contacts", author="Ivan Petrov")
+    assert source.pk in source_matches("contacts & petrov")
+    assert source.pk not in source_matches("tass")
+    source.outlet = tass
+    source.save()
+    assert source.pk in source_matches("tass & contacts")
+    alias = ActorAlias.objects.create(actor=tass, name="ТАСС")
+    assert source.pk in source_matches("тасс")
+    alias.delete()
+    assert source.pk not in source_matches("тасс")
+    Actor.objects.filter(pk=tass.pk).update(name="TASS News Agency")
+    assert source.pk in source_matches("agency")
+
+
 @pytest.mark.django_db
 def test_generate_data_fills_summaries_that_match_a_rebuild(capsys):
     from django.core.management import call_command
@@ -170,4 +232,6 @@ def test_generate_data_fills_summaries_that_match_a_rebuild(capsys):
     statement = Statement.objects.filter(speaker__isnull=False).order_by("-pk").first()
     surname = statement.speaker.name.split()[-1].lower()
     assert statement.pk in matches(surname)
+    assert not Event.objects.filter(search_vector__isnull=True).exists()
+    assert not Source.objects.filter(search_vector__isnull=True).exists()
     assert "statements" in capsys.readouterr().err

@@ -578,11 +578,9 @@ class Source(models.Model):
     notes = models.TextField(
         blank=True, help_text="e.g. English translation of a Spanish-language report."
     )
-    search_vector = models.GeneratedField(
-        expression=document(("title", "A"), ("author", "B")),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    # Title, author and the outlet's names and aliases, written by the database (see
+    # treaties/sql/documents.sql).
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -919,11 +917,9 @@ class Event(EnteredFromSource, models.Model):
     other_sources = models.ManyToManyField(Source, blank=True, related_name="corroborated_events")
     editor_note = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    search_vector = models.GeneratedField(
-        expression=document(("title", "A"), ("description", "B"), ("location", "C")),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    # Title, description and place, the names and aliases of the actors involved and the
+    # names of its treaties, written by the database (see treaties/sql/documents.sql).
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

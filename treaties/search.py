@@ -10,8 +10,9 @@ that results appear while a word is still being typed and "contact" finds "conta
   them changes (treaties/sql/summaries.sql). So "zakharova specific contacts" finds her
   quote, "Zajárova", "Zajarova" and "Захарова" too (accents are folded; aliases in any
   script are in the document), and one GIN lookup answers the whole query.
-- an event, in its own text, the actors involved or its treaties;
-- a source, in its title or author, or its outlet's names;
+- an event, in its search document, which likewise folds in the names and aliases of the
+  actors involved and the names of its treaties (treaties/sql/documents.sql);
+- a source, in its title, author and its outlet's names and aliases, folded the same way;
 - a treaty, in its names or summary.
 An actor is listed when every word is close to one of its names or aliases ("maria
 zakharova"; trigram word similarity on accent-folded names, or on their transliteration
@@ -147,35 +148,8 @@ def named(field: str, word: str, key=folded) -> Q:
     )
 
 
-def treaties_named(word: str):
-    # Only the names (weight A), not the summary: a statement about New START should not
-    # match every word of the treaty's summary.
-    return Treaty.objects.filter(search_vector=prefix_query(word, "A")).values("pk")
-
-
 def _every_word(terms: list[str], matches) -> Q:
     return functools.reduce(operator.and_, (matches(word) for word in terms))
-
-
-def _event_word(word: str) -> Q:
-    involving = Event.actors.through.objects.filter(named("actor", word))
-    about = Event.treaties.through.objects.filter(treaty__in=treaties_named(word))
-    return (
-        Q(search_vector=prefix_query(word))
-        | Q(pk__in=involving.values("event_id"))
-        | Q(pk__in=about.values("event_id"))
-    )
-
-
-# At most this many outlets match one word (an outlet's name is a few words).
-OUTLETS_PER_WORD = 50
-
-
-def _source_word(word: str) -> Q:
-    # The outlets first, as ids: a subquery inside the OR would make PostgreSQL read every
-    # source, where a list lets it combine the two indexes (full text, outlet).
-    outlets = Actor.objects.filter(named("pk", word)).order_by().values_list("pk", flat=True)
-    return Q(search_vector=prefix_query(word)) | Q(outlet_id__in=list(outlets[:OUTLETS_PER_WORD]))
 
 
 def _headline(field: str, terms: list[str], **options) -> SearchHeadline:
@@ -188,12 +162,10 @@ def _headline(field: str, terms: list[str], **options) -> SearchHeadline:
 
 
 class Ranked:
-    """Records in ranked order, loaded a slice at a time: what Paginator and the overview
-    read. The ranking (a query of ids, at most CANDIDATES) runs at the first slice, so a
-    kind that is not shown costs nothing; then a slice is one query, plus its prefetches,
-    for the rows shown."""
+    """Records in ranked order, from their ids, loaded a slice at a time: what Paginator and
+    the overview read. A slice is one query, plus its prefetches, for the rows shown."""
 
-    def __init__(self, ranked_ids, count: int, queryset):
+    def __init__(self, ranked_ids: list[int], count: int, queryset):
         self.ranked_ids, self.size, self.queryset = ranked_ids, count, queryset
 
     def __len__(self):
@@ -202,12 +174,8 @@ class Ranked:
     def count(self):
         return self.size
 
-    @functools.cached_property
-    def ids(self) -> list[int]:
-        return list(self.ranked_ids)
-
     def __getitem__(self, index: slice) -> list:
-        ids = self.ids[index]
+        ids = self.ranked_ids[index]
         found = self.queryset.in_bulk(ids)
         return [found[pk] for pk in ids if pk in found]
 
@@ -216,22 +184,17 @@ def statements(terms: list[str]) -> tuple[Ranked, int]:
     """Published statements matching every word, best first among the first CANDIDATES the
     index gives, and how many candidates there are. The rows shown come with `headline`,
     their words with the matches marked."""
-    # Taken once, as ids: counting and ranking them does not search the index again. In
-    # no order (not the model's): an ORDER BY would read and sort every match first.
+    # Taken once, with what ranks them: counting and ranking them does not search the index
+    # again. In no order (not the model's): an ORDER BY would read and sort every match first.
     candidates = list(
         Statement.objects.published()
         .filter(search_vector=typed_query(terms))
         .order_by()
-        .values_list("pk", flat=True)[:CANDIDATES]
+        .annotate(rank=SearchRank(F("search_vector"), any_word_query(terms)))
+        .values_list("rank", "date", "pk")[:CANDIDATES]
     )
-    # Ranked without joins (joined, the planner may read every source to rank a thousand
-    # statements); the page's rows are loaded afterwards, with what they show.
-    rank = SearchRank(F("search_vector"), any_word_query(terms))
-    ranked = (
-        Statement.objects.filter(pk__in=candidates)
-        .order_by(rank.desc(), "-date", "-id")
-        .values_list("pk", flat=True)
-    )
+    # Best first, then the newest (the model's order).
+    ranked = [pk for _, _, pk in sorted(candidates, reverse=True)]
     shown = (
         Statement.objects.with_display_relations()
         .defer("search_vector", "source__search_vector")
@@ -250,9 +213,10 @@ def statements(terms: list[str]) -> tuple[Ranked, int]:
 
 
 def events(terms: list[str]):
+    # The document holds the actors' names and the treaties' too (treaties/sql/documents.sql).
     return (
         Event.objects.published()
-        .filter(_every_word(terms, _event_word))
+        .filter(search_vector=all_words_query(terms))
         .annotate(
             rank=SearchRank(F("search_vector"), any_word_query(terms)),
             title_headline=_headline("title", terms, highlight_all=True),
@@ -282,8 +246,9 @@ def sources(terms: list[str]):
         Exists(Statement.objects.published().filter(source=OuterRef("pk")))
         | Exists(Event.objects.published().filter(source=OuterRef("pk")))
     )
+    # The document holds the outlet's names too (treaties/sql/documents.sql).
     candidates = list(
-        Source.objects.filter(public, _every_word(terms, _source_word))
+        Source.objects.filter(public, search_vector=all_words_query(terms))
         .order_by()
         .values_list("pk", flat=True)[:CANDIDATES]
     )
