@@ -64,6 +64,18 @@ def test_copy_button_selects_the_citation_without_a_clipboard(
     assert console_errors == []
 
 
+def test_permalink_loads_its_context_when_scrolled_to(live_server, page, console_errors, record):
+    page.set_viewport_size({"width": 390, "height": 700})
+    page.goto(live_server.url + record["quote"].get_absolute_url())
+    section = page.locator("#in-context")
+    expect(section.get_by_text("Also from this source")).to_have_count(0)
+    section.scroll_into_view_if_needed()
+    expect(page.locator("#in-context").get_by_text("Also from this source")).to_be_visible()
+    expect(page.locator("#in-context [hx-get]")).to_have_count(0)
+    assert page.url == live_server.url + record["quote"].get_absolute_url()  # no history entry
+    assert console_errors == []
+
+
 def test_permalink_with_a_wrong_slug_lands_on_the_canonical_url(live_server, page, record):
     quote = record["quote"]
     page.goto(f"{live_server.url}/q/{quote.pk}/an-old-slug/")

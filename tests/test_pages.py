@@ -545,8 +545,12 @@ def test_statement_cite_this_block(client, record, settings):
     assert 'data-copy-target="citation"' in page
 
 
+def in_context_of(client, statement, **headers):
+    return client.get(f"{statement.get_absolute_url()}?context=all", headers=headers)
+
+
 def test_statement_in_context_and_neighbours(client, record):
-    response = client.get(record["quote"].get_absolute_url())
+    response = in_context_of(client, record["quote"])
     same_days = [item for _, item in response.context["in_context"]["same_days"]]
     same_source = [item for _, item in response.context["in_context"]["same_source"]]
     # Ryabkov in October is only from the same source; a 2021 remark from elsewhere is out.
@@ -561,7 +565,7 @@ def test_statement_in_context_and_neighbours(client, record):
 def test_event_in_the_same_days_is_in_context(client, record):
     nearby = make_event(title="Talks nearby", slug="talks-nearby", date=datetime.date(2022, 11, 10))
     later = make_event(title="Talks later", slug="talks-later", date=datetime.date(2022, 11, 12))
-    response = client.get(record["quote"].get_absolute_url())
+    response = in_context_of(client, record["quote"])
     same_days = [item for _, item in response.context["in_context"]["same_days"]]
     assert nearby in same_days and later not in same_days
 
@@ -572,7 +576,7 @@ def test_in_context_puts_the_same_days_first_and_keeps_the_nearest(client, recor
             speaker=record["ryabkov"], source=record["article"], date=datetime.date(2020, 1, day)
         )
     nearby = make_statement(speaker=record["ryabkov"], date=datetime.date(2022, 11, 10))
-    context = client.get(record["quote"].get_absolute_url()).context["in_context"]
+    context = in_context_of(client, record["quote"]).context["in_context"]
     assert [item for _, item in context["same_days"]] == [nearby]
     from_source = [item for kind, item in context["same_source"] if kind == "statement"]
     assert len(from_source) == CONTEXT_SHOWN - 1  # the same-days one took a place
@@ -580,6 +584,32 @@ def test_in_context_puts_the_same_days_first_and_keeps_the_nearest(client, recor
     assert record["ryabkov_quote"] in from_source
     assert from_source == sorted(from_source, key=lambda statement: statement.date)
     assert record["draft"] not in from_source
+
+
+def test_in_context_is_loaded_when_shown(client, record):
+    """The permalink itself leaves the lists out: htmx fetches them when the section comes
+    into view, and without JavaScript a link opens the page with them."""
+    quote = record["quote"]
+    response = client.get(quote.get_absolute_url())
+    page = text_of(response)
+    url = f"{quote.get_absolute_url()}?context=all"
+    assert response.context["in_context"] is None
+    assert re.search(
+        rf'<section class="in-context" id="in-context" [^>]*hx-get="{re.escape(url)}" '
+        'hx-trigger="revealed" hx-swap="outerHTML">',
+        page,
+    )
+    assert f'<a href="{url}#in-context">' in page
+    assert "Also from this source" not in text_of(response)
+
+    fragment = in_context_of(client, quote, HX_Request="true")
+    assert fragment.content.decode().lstrip().startswith('<section class="in-context"')
+    assert "hx-get" not in fragment.content.decode()
+    assert "Also from this source" in text_of(fragment)
+    assert "HX-Request" in fragment["Vary"]
+    whole = in_context_of(client, quote)
+    assert "<html" in whole.content.decode() and "Also from this source" in text_of(whole)
+    assert "HX-Request" in whole["Vary"]
 
 
 @pytest.mark.parametrize("slug", ["", "wrong-slug", "We%20maintain"])
@@ -702,6 +732,7 @@ def page_urls(record):
         "actor_filtered": record["zakharova"].get_absolute_url() + "?treaty=new-start&year=2022",
         "state": record["usa"].get_absolute_url(),
         "statement": record["quote"].get_absolute_url(),
+        "statement_with_context": record["quote"].get_absolute_url() + "?context=all",
         "event": record["meeting"].get_absolute_url(),
     }
 
@@ -713,7 +744,8 @@ EXPECTED_QUERIES = {
     "actor": 14,
     "actor_filtered": 14,
     "state": 12,
-    "statement": 10,  # + the corrections since publication
+    "statement": 7,  # + the corrections since publication; the lists in context come later
+    "statement_with_context": 10,  # + the lists in context (statements, their roles, events)
     "event": 7,
 }
 
@@ -722,6 +754,15 @@ def count_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
+
+
+def test_query_count_of_the_lists_in_context_is_constant(client, record, django_assert_num_queries):
+    """What htmx asks for once the permalink is shown: the statement, its speaker's roles,
+    the lists (statements, their speakers' roles, events)."""
+    for rows in (3, 27):
+        add_rows(record, rows)
+        with django_assert_num_queries(5):
+            in_context_of(client, record["quote"], HX_Request="true")
 
 
 @pytest.mark.parametrize("name", list(EXPECTED_QUERIES))

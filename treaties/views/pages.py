@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from intake.models import surrounding
@@ -280,18 +281,26 @@ def _gone(request, model, **lookup):
 
 @require_safe
 def statement_detail(request, pk, slug=""):
+    # The "in context" lists come with ?context=all: htmx asks for them alone once the page
+    # is shown, a reader without JavaScript follows a link to the whole page with them.
+    with_context = "context" in request.GET
+    context_alone = with_context and request.htmx
+    statements = Statement.objects.visible_to(request.user).with_display_relations()
+    if not context_alone:
+        statements = statements.prefetch_related("treaties", "mentions", "topics")
     try:
-        statement = (
-            Statement.objects.visible_to(request.user)
-            .with_display_relations()
-            .prefetch_related("treaties", "mentions", "topics")
-            .get(pk=pk)
-        )
+        statement = statements.get(pk=pk)
     except Statement.DoesNotExist:
         return _gone(request, Statement, id=pk)
     if slug != (statement.slug or "-"):
         # The id is the permalink; any other slug, or none, moves to the canonical address.
         return redirect(statement.get_absolute_url(), permanent=True)
+    in_context = _in_context(statement) if with_context else None
+    if context_alone:
+        context = {"statement": statement, "in_context": in_context}
+        response = render(request, "treaties/statement_detail.html#in-context", context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
     url = request.build_absolute_uri(statement.get_absolute_url())
     treaties = list(statement.treaties.all())
     # Previous and next by the same speaker (a draft may not have one yet).
@@ -306,7 +315,8 @@ def statement_detail(request, pk, slug=""):
         "setting": setting_phrase(statement),
         "treaties": treaties,
         "canonical": url,
-        "in_context": _in_context(statement),
+        "in_context": in_context,
+        "context_url": f"{statement.get_absolute_url()}?context=all",
         # The sentences around the words in the article they were taken from (intake).
         "passage": surrounding(statement),
         "previous": previous,
@@ -318,6 +328,8 @@ def statement_detail(request, pk, slug=""):
     response = render(request, "treaties/statement_detail.html", context)
     if not statement.is_published:
         response["X-Robots-Tag"] = "noindex"
+    if with_context:
+        patch_vary_headers(response, ["HX-Request"])
     return response
 
 
