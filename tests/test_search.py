@@ -313,6 +313,15 @@ def test_query_count_does_not_grow_with_the_results(
             search(client, "specific", kind=kind)
 
 
+def test_actor_lookups_stop_at_a_word_close_to_no_name(zakharova, django_assert_num_queries):
+    """Each word is one lookup of names and aliases; the first word close to no one's name
+    ends them, and with no actor left nothing more is asked."""
+    with django_assert_num_queries(1):
+        assert list(finder.actors(finder.words("specific contacts maria zakharova"))) == []
+    with django_assert_num_queries(4):  # two words, then the actors found with their aliases
+        assert list(finder.actors(finder.words("maria zakharova"))) == [zakharova]
+
+
 def test_candidates_are_taken_from_the_index_unsorted(client, quote):
     """An ORDER BY on the candidate query would make PostgreSQL read and sort every match
     (hundreds of thousands for a common word) before the LIMIT: only the ranking sorts."""

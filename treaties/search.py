@@ -133,23 +133,20 @@ def index_lookups():
 # Building blocks: what one word can match -----------------------------------------------
 
 
-def named(field: str, word: str, key=folded) -> Q:
-    """field (an actor foreign key) is an actor with a name or an alias close to word, once
-    both are put through key: folded (accents off, lower case) by default.
-
-    Two subqueries, names and aliases, each served by its GIN trigram index on key(name)
-    (one subquery with an OR between them would read every actor).
-    """
-    target = key(Value(word))
-    by_name = Actor.objects.alias(key=key("name")).filter(key__trigram_word_similar=target)
-    by_alias = ActorAlias.objects.alias(key=key("name")).filter(key__trigram_word_similar=target)
-    return Q(**{f"{field}__in": by_name.values("pk")}) | Q(
-        **{f"{field}__in": by_alias.values("actor_id")}
-    )
-
-
-def _every_word(terms: list[str], matches) -> Q:
-    return functools.reduce(operator.and_, (matches(word) for word in terms))
+def close_to(word: str) -> set[int]:
+    """The actors with a name or an alias close to word, once both are accent-folded ("Zajárova"
+    finds "zajarova") or put through their transliteration skeletons ("Patruschew", "Patrouchev"
+    and "Патрушев" find Nikolai Patrushev without those spellings on record: see
+    treaties/transliteration.py). One query: a union of four lookups, each served by its
+    GIN trigram index on names or aliases (an OR between them would read every actor)."""
+    lookups = []
+    for key in (folded, NameSkeleton):
+        target = key(Value(word))
+        for model, actor in ((Actor, "pk"), (ActorAlias, "actor_id")):
+            close = model.objects.alias(key=key("name")).filter(key__trigram_word_similar=target)
+            lookups.append(close.order_by().values_list(actor, flat=True))
+    first, *others = lookups
+    return set(first.union(*others).order_by())
 
 
 def _headline(field: str, terms: list[str], **options) -> SearchHeadline:
@@ -265,13 +262,6 @@ def sources(terms: list[str]):
     return ranked, len(candidates)
 
 
-def sounds_like(field: str, word: str) -> Q:
-    """field is an actor with a name or an alias whose transliteration skeleton is close to
-    word's: "Patruschew", "Patrouchev" and "Патрушев" all find Nikolai Patrushev without
-    those spellings on record (treaties/transliteration.py says why)."""
-    return named(field, word, key=NameSkeleton)
-
-
 def _closeness(query: str, name):
     """How close query is to a name, as written (accents folded) or by skeleton: the better."""
     return Greatest(
@@ -282,7 +272,16 @@ def _closeness(query: str, name):
 
 def actors(terms: list[str]):
     """Actors with a name or alias close to every word, as written or transliterated, the
-    closest first (the best of its name and aliases)."""
+    closest first (the best of its name and aliases).
+
+    The words are looked up one at a time, and the lookups stop at a word close to no one's
+    name: most searches ("specific contacts") name no actor, and cost one small query here.
+    """
+    matching: set[int] = set()
+    for n, word in enumerate(terms):
+        matching = close_to(word) if n == 0 else matching & close_to(word)
+        if not matching:
+            break
     query = " ".join(terms)
     best_alias = (
         ActorAlias.objects.filter(actor=OuterRef("pk"))
@@ -290,9 +289,8 @@ def actors(terms: list[str]):
         .order_by("-similarity")
         .values("similarity")[:1]
     )
-    every_word = _every_word(terms, lambda word: named("pk", word) | sounds_like("pk", word))
     return (
-        Actor.objects.filter(every_word)
+        Actor.objects.filter(pk__in=matching)
         .annotate(
             similarity=Greatest(
                 _closeness(query, "name"),
