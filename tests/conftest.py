@@ -1,11 +1,13 @@
 import datetime
 import itertools
+import math
 import os
 import shutil
 
 import pytest
 from django.contrib.auth.models import Group, User
 
+from treaties import word_frequencies
 from treaties.models import (
     Actor,
     ActorAlias,
@@ -47,6 +49,15 @@ _counter = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_word_statistics(monkeypatch):
+    """Searches take every word to the index unless a test gives word frequencies: read from
+    the database once per process, they would add a query to whichever test searched first."""
+    monkeypatch.setattr(
+        word_frequencies, "_read", {"at": math.inf, "frequencies": word_frequencies.Frequencies()}
+    )
 
 
 # Browser tests ---------------------------------------------------------------------------

@@ -21,8 +21,10 @@ see treaties/transliteration.py); a word that is close to no one's name ("specif
 the actors out.
 
 Bounded work per query: statements and sources are large tables, so the index gives at most
-CANDIDATES matches, which are then ranked; counts above that are shown as "300+". Only
-the page shown gets highlighted excerpts. The database's full-text search is the default
+CANDIDATES matches, which are then ranked; counts above that are shown as "300+". A search
+of several common words asks the index only for its rarest words, when the planner's
+statistics say they are rare enough together, and checks the others on those rows
+(treaties/word_frequencies.py). Only the page shown gets highlighted excerpts. The database's full-text search is the default
 engine; a site that outgrows one PostgreSQL moves these functions to OpenSearch (see the
 README's scale-out notes) behind the same interface: groups(terms) and highlighted().
 """
@@ -43,11 +45,13 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
     F,
     FloatField,
+    Func,
     OuterRef,
     Q,
     Subquery,
@@ -63,6 +67,7 @@ from django.utils.safestring import mark_safe
 from .fulltext import CONFIG, folded
 from .models import Actor, ActorAlias, Event, Source, Statement, Treaty
 from .transliteration import NameSkeleton
+from .word_frequencies import statement_words
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -185,7 +190,7 @@ def statements(terms: list[str]) -> tuple[Ranked, int]:
     # again. In no order (not the model's): an ORDER BY would read and sort every match first.
     candidates = list(
         Statement.objects.published()
-        .filter(search_vector=typed_query(terms))
+        .filter(_matching_statements(terms))
         .order_by()
         .annotate(rank=SearchRank(F("search_vector"), any_word_query(terms)))
         .values_list("rank", "date", "pk")[:CANDIDATES]
@@ -207,6 +212,26 @@ def statements(terms: list[str]) -> tuple[Ranked, int]:
         )
     )
     return Ranked(ranked, len(candidates), shown), len(candidates)
+
+
+class Unindexed(Func):
+    """document @@ query written as the function it stands for, which no index serves: words
+    checked on the rows that the index gave for other words."""
+
+    function = "ts_match_vq"
+    output_field = BooleanField()
+
+
+def _matching_statements(terms: list[str]) -> Q:
+    """Statements holding every word. The GIN index reads every match of each word it is
+    given (for ten common words, hundreds of thousands of entries), so when some of the
+    whole words are rare enough together, only those go to the index, and every word is
+    checked on the few rows it gives; otherwise all of them go (word_frequencies.py)."""
+    indexed = statement_words().indexed_words(terms[:-1])
+    if not indexed:
+        return Q(search_vector=typed_query(terms))
+    rarest = SearchQuery(" & ".join(indexed), search_type="raw", config=CONFIG)
+    return Q(search_vector=rarest) & Q(Unindexed(F("search_vector"), typed_query(terms)))
 
 
 def events(terms: list[str]):

@@ -1,0 +1,90 @@
+"""A search of several words takes its matches from the index by its rarest words alone, when
+the planner's statistics say they are rare enough, and finds exactly what it found before."""
+
+import math
+
+import pytest
+from django.db import connection
+
+from tests.conftest import make_actor, make_source, make_statement
+from treaties import search as finder
+from treaties import word_frequencies
+from treaties.word_frequencies import INDEXED_MATCHES, Frequencies
+
+COMMON = Frequencies({"treaty": 0.8, "arms": 0.5, "limits": 0.02, "warheads": 0.04}, 0.003, 1e6)
+
+
+def test_the_rarest_words_go_to_the_index_until_they_are_rare_enough_together():
+    # 1,000,000 x 0.003 x 0.02 = 60 statements expected: two words are enough.
+    assert COMMON.indexed_words(["treaty", "telemetry", "limits", "arms"]) == [
+        "telemetry",
+        "limits",
+    ]
+    # 1,000,000 x 0.02 x 0.04 = 800
+    assert COMMON.indexed_words(["warheads", "limits"]) == ["limits", "warheads"]
+    assert COMMON.rows * 0.02 * 0.04 <= INDEXED_MATCHES
+
+
+def test_every_word_goes_to_the_index_when_the_words_are_not_rare_enough():
+    assert COMMON.indexed_words(["treaty", "arms"]) is None  # 400,000 expected
+    assert COMMON.indexed_words(["limits"]) is None  # 20,000
+    assert COMMON.indexed_words([]) is None
+    assert Frequencies().indexed_words(["limits", "warheads"]) is None  # no statistics yet
+
+
+@pytest.mark.django_db
+def test_the_frequencies_are_read_from_the_planner_s_statistics():
+    speaker, source = make_actor(), make_source()
+    for n in range(40):
+        make_statement(speaker=speaker, source=source, text=f"Telemetry exchange number {n}.")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE treaties_statement")
+    found = word_frequencies._statistics()
+    assert found.of("telemetry") == pytest.approx(1.0)  # every statement has it
+    assert found.rows == 40
+    assert 0 < found.rarer < 1
+    assert found.of("unheard") == found.rarer
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    ["strategic offensive telemetry limits", "telemetry limits warh", "limits telemetry", "arms"],
+)
+def test_a_search_by_its_rarest_words_finds_what_a_search_by_all_finds(monkeypatch, query):
+    speaker, source = make_actor(), make_source()
+    texts = [
+        "Strategic offensive arms: telemetry limits and warheads.",
+        "Strategic offensive arms limits, without the data.",
+        "Telemetry limits on warheads were discussed.",
+        "Strategic telemetry limits, offensive arms.",
+        "Arms and more arms.",
+    ]
+    for text in texts:
+        make_statement(speaker=speaker, source=source, text=text)
+    terms = finder.words(query)
+
+    def found():
+        ranked, count = finder.statements(terms)
+        return set(ranked.ranked_ids), count
+
+    monkeypatch.setattr(finder, "statement_words", Frequencies)  # no statistics: all words
+    every_word = found()
+    rare = Frequencies({"strategic": 0.01, "offensive": 0.01}, 1e-6, 1e6)
+    monkeypatch.setattr(finder, "statement_words", lambda: rare)
+    assert found() == every_word
+    assert every_word[1] == sum(
+        all(any(w.lower().startswith(t) for w in text.replace(",", " ").split()) for t in terms)
+        for text in texts
+    )
+
+
+@pytest.mark.django_db
+def test_the_frequencies_are_read_once_per_refresh(monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(word_frequencies, "_read", {"at": -math.inf, "frequencies": None})
+    with django_assert_num_queries(1):
+        first = word_frequencies.statement_words()
+        assert word_frequencies.statement_words() is first
+    monkeypatch.setattr(word_frequencies, "REFRESH_SECONDS", -1)
+    with django_assert_num_queries(1):
+        word_frequencies.statement_words()

@@ -1,0 +1,76 @@
+"""How common each word is among statements, from PostgreSQL's own statistics of their search
+documents: what lets a search of several words take its matches from the index by its rarest
+words alone (see search.statements).
+
+ANALYZE (run by autovacuum after enough changes) keeps the most common words of a tsvector
+column with the share of rows holding each (pg_stats.most_common_elems); any other word is
+rarer than the rarest of those. Nothing is counted per request: the figures are read at most
+every REFRESH_SECONDS per process, and a wrong guess costs time, never a result.
+"""
+
+import math
+import time
+from dataclasses import dataclass, field
+
+from django.db import connections, router
+
+from .models import Statement
+
+REFRESH_SECONDS = 600
+# The index is asked for the rarest words until they are expected together in at most this
+# many statements; the other words are then checked on those rows alone.
+INDEXED_MATCHES = 1000
+
+STATISTICS_SQL = """
+SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples
+FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename
+    AND c.relnamespace = to_regnamespace(s.schemaname)
+WHERE s.schemaname = current_schema() AND s.tablename = %s AND s.attname = 'search_vector'
+"""
+
+
+@dataclass(frozen=True)
+class Frequencies:
+    shares: dict[str, float] = field(default_factory=dict)  # the most common words
+    rarer: float = 0.0  # every other word is in fewer than this share of statements
+    rows: float = 0.0  # statements, as the planner estimates them
+
+    def of(self, word: str) -> float:
+        return self.shares.get(word, self.rarer)
+
+    def indexed_words(self, whole_words: list[str]) -> list[str] | None:
+        """The fewest of whole_words, rarest first, expected together in at most
+        INDEXED_MATCHES statements (as if words were independent); None when they are not
+        that rare even all together, or without statistics."""
+        if not self.rows:
+            return None
+        expected, chosen = self.rows, []
+        for word in sorted(whole_words, key=self.of):
+            chosen.append(word)
+            expected *= self.of(word)
+            if expected <= INDEXED_MATCHES:
+                return chosen
+        return None
+
+
+_read = {"at": -math.inf, "frequencies": Frequencies()}
+
+
+def statement_words() -> Frequencies:
+    """The statements' word frequencies, as the last ANALYZE found them (none before one)."""
+    if time.monotonic() - _read["at"] > REFRESH_SECONDS:
+        _read["frequencies"] = _statistics()
+        _read["at"] = time.monotonic()
+    return _read["frequencies"]
+
+
+def _statistics() -> Frequencies:
+    with connections[router.db_for_read(Statement)].cursor() as cursor:
+        cursor.execute(STATISTICS_SQL, [Statement._meta.db_table])
+        row = cursor.fetchone()
+    if not row or not row[0]:
+        return Frequencies()
+    words, shares, rows = row
+    # The shares of the words, then three figures about them all (least, most, none).
+    shares = dict(zip(words, shares[: len(words)], strict=True))
+    return Frequencies(shares, rarer=min(shares.values()), rows=max(rows, 0.0))
