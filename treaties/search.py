@@ -24,9 +24,10 @@ Bounded work per query: statements and sources are large tables, so the index gi
 CANDIDATES matches, which are then ranked; counts above that are shown as "300+". A search
 of several common words asks the index only for its rarest words, when the planner's
 statistics say they are rare enough together, and checks the others on those rows
-(treaties/word_frequencies.py). Only the page shown gets highlighted excerpts. The database's full-text search is the default
-engine; a site that outgrows one PostgreSQL moves these functions to OpenSearch (see the
-README's scale-out notes) behind the same interface: groups(terms) and highlighted().
+(treaties/word_frequencies.py). Only the page shown gets highlighted excerpts. The
+database's full-text search is the default engine; a site that outgrows one PostgreSQL moves
+these functions to OpenSearch (see the README's scale-out notes) behind the same interface:
+groups(terms) and highlighted().
 """
 
 import contextlib
