@@ -11,6 +11,8 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef, Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from .models import Actor, Event, Statement, StatementTally, Topic, Treaty
@@ -23,15 +25,43 @@ MAX_PAGE = 100_000
 
 
 class LongSelect(forms.Select):
-    """A select rendered in one template, fast with a thousand options (no optgroups)."""
+    """A select for a long list (the most quoted speakers), with its options written here:
+    through a template, each option cost some 15 µs, a page of them milliseconds. Options
+    only, no groups."""
 
-    template_name = "treaties/widgets/long_select.html"
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], " selected" if option["selected"] else "", option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>\n{}\n</select>', name, flatatt(widget["attrs"]), options
+        )
+
+
+class ListedChoices(forms.models.ModelChoiceIterator):
+    """The choices from one ordinary query. Django's iterator reads them through a server-side
+    cursor (DECLARE, FETCH, CLOSE: three round trips, and a cursor WITH HOLD outside a
+    transaction), made for querysets too large to hold, which a select's options are not."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for record in self.queryset.all():
+            yield self.choice(record)
 
 
 class SlugChoiceField(forms.ModelChoiceField):
     """A record picked by its slug in the URL, with a message that names what was not found."""
 
     widget = LongSelect
+    iterator = ListedChoices
 
     def __init__(self, queryset, *, noun, **kwargs):
         super().__init__(queryset, to_field_name="slug", required=False, **kwargs)
