@@ -88,3 +88,31 @@ def test_the_frequencies_are_read_once_per_refresh(monkeypatch, django_assert_nu
     monkeypatch.setattr(word_frequencies, "REFRESH_SECONDS", -1)
     with django_assert_num_queries(1):
         word_frequencies.statement_words()
+
+
+NAMES = Frequencies(
+    {"ryabkov": 0.027, "treaty": 0.8, "stability": 0.011, "strategic": 0.45}, 0.003, 1e6
+)
+
+
+def test_a_last_word_common_enough_is_looked_up_whole():
+    assert NAMES.enough_whole(["ryabkov"], 300)  # 27,000 expected
+    assert NAMES.enough_whole(["strategic", "stability"], 300)  # 4,950
+    assert not NAMES.enough_whole(["treaty"], 300)  # the date index serves this prefix better
+    assert not NAMES.enough_whole(["ryab"], 300)  # not known: perhaps half typed
+    assert not NAMES.enough_whole(["stability", "ryab"], 300)
+    assert not Frequencies({"ryabkov": 0.027}, 0.01, 10_000).enough_whole(["ryabkov"], 300)
+    assert not Frequencies().enough_whole(["ryabkov"], 300)
+
+
+@pytest.mark.django_db
+def test_the_index_is_asked_for_a_common_last_word_whole(monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
+    make_statement(text="We keep specific contacts.")
+    monkeypatch.setattr(finder, "statement_words", lambda: NAMES)
+    for query, asked in [("ryabkov", "ryabkov"), ("ryab", "ryab:*")]:
+        with CaptureQueriesContext(connection) as queries:
+            finder.statements(finder.words(query))
+        (candidates,) = [q["sql"] for q in queries.captured_queries if "LIMIT 300" in q["sql"]]
+        assert f"@@ (to_tsquery('armscontrol'::regconfig, '{asked}'))" in candidates

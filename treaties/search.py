@@ -114,12 +114,17 @@ def all_words_query(terms: list[str]) -> SearchQuery:
     return functools.reduce(operator.and_, (prefix_query(word) for word in terms))
 
 
-def typed_query(terms: list[str]) -> SearchQuery:
-    """Every word, the last as a prefix (it may still be being typed), the others whole: a
-    whole word is one entry of the GIN index, a prefix a range of them, which costs far more
-    when many words are common."""
-    whole = [SearchQuery(word, search_type="raw", config=CONFIG) for word in terms[:-1]]
-    return functools.reduce(operator.and_, [*whole, prefix_query(terms[-1])])
+def typed_query(terms: list[str], *, last_whole: bool = False) -> SearchQuery:
+    """Every word, the last as a prefix (it may still be being typed) unless last_whole, the
+    others whole: a whole word is one entry of the GIN index, a prefix a range of them, which
+    costs far more when many words are common."""
+    whole = [whole_query(word) for word in terms[:-1]]
+    last = whole_query if last_whole else prefix_query
+    return functools.reduce(operator.and_, [*whole, last(terms[-1])])
+
+
+def whole_query(word: str) -> SearchQuery:
+    return SearchQuery(word, search_type="raw", config=CONFIG)
 
 
 @contextlib.contextmanager
@@ -227,12 +232,16 @@ def _matching_statements(terms: list[str]) -> Q:
     """Statements holding every word. The GIN index reads every match of each word it is
     given (for ten common words, hundreds of thousands of entries), so when some of the
     whole words are rare enough together, only those go to the index, and every word is
-    checked on the few rows it gives; otherwise all of them go (word_frequencies.py)."""
-    indexed = statement_words().indexed_words(terms[:-1])
-    if not indexed:
-        return Q(search_vector=typed_query(terms))
-    rarest = SearchQuery(" & ".join(indexed), search_type="raw", config=CONFIG)
-    return Q(search_vector=rarest) & Q(Unindexed(F("search_vector"), typed_query(terms)))
+    checked on the few rows it gives. When the words with the last one whole are common
+    enough to give every candidate, the last word is not read as a prefix. Otherwise all of
+    them go to the index, the last as a prefix (see word_frequencies.py)."""
+    words = statement_words()
+    if indexed := words.indexed_words(terms[:-1]):
+        rarest = SearchQuery(" & ".join(indexed), search_type="raw", config=CONFIG)
+        return Q(search_vector=rarest) & Q(Unindexed(F("search_vector"), typed_query(terms)))
+    if words.enough_whole(terms, CANDIDATES):
+        return Q(search_vector=typed_query(terms, last_whole=True))
+    return Q(search_vector=typed_query(terms))
 
 
 def events(terms: list[str]):

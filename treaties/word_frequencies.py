@@ -20,6 +20,9 @@ REFRESH_SECONDS = 600
 # The index is asked for the rarest words until they are expected together in at most this
 # many statements; the other words are then checked on those rows alone.
 INDEXED_MATCHES = 1000
+# A last word in more statements than this is left a prefix: PostgreSQL then walks the date
+# index and checks each row, which beats a bitmap of every match of so common a word.
+WHOLE_SHARE = 0.05
 
 STATISTICS_SQL = """
 SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples
@@ -51,6 +54,17 @@ class Frequencies:
             if expected <= INDEXED_MATCHES:
                 return chosen
         return None
+
+    def enough_whole(self, terms: list[str], wanted: int) -> bool:
+        """Whether the words, the last one whole too, are expected in wanted statements at
+        least three times over: then the index need not read the range of entries that the
+        last word's prefix spans, two to three times the cost of the word alone ("Ryabkov":
+        13 ms against 7 at 1,000,000 statements). Only for words the statistics know."""
+        if not self.rows or any(word not in self.shares for word in terms):
+            return False
+        if self.shares[terms[-1]] > WHOLE_SHARE:
+            return False
+        return self.rows * math.prod(self.shares[word] for word in terms) >= 3 * wanted
 
 
 _read = {"at": -math.inf, "frequencies": Frequencies()}
