@@ -599,7 +599,7 @@ def test_in_context_is_loaded_when_shown(client, record):
         'hx-trigger="revealed" hx-swap="outerHTML">',
         page,
     )
-    assert f'<a href="{url}#in-context">' in page
+    assert f'<a href="{url}#in-context" rel="nofollow">' in page
     assert "Also from this source" not in text_of(response)
 
     fragment = in_context_of(client, quote, HX_Request="true")
