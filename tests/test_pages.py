@@ -612,6 +612,13 @@ def test_in_context_is_loaded_when_shown(client, record):
     assert "HX-Request" in whole["Vary"]
 
 
+def test_an_old_slug_keeps_the_request_for_the_lists_in_context(client, record):
+    quote = record["quote"]
+    response = client.get(f"/q/{quote.pk}/an-old-slug/?context=all", headers={"HX-Request": "true"})
+    assert response.status_code == 301
+    assert response["Location"] == f"{quote.get_absolute_url()}?context=all"
+
+
 @pytest.mark.parametrize("slug", ["", "wrong-slug", "We%20maintain"])
 def test_statement_wrong_or_missing_slug_is_a_301_to_canonical(client, record, slug):
     quote = record["quote"]

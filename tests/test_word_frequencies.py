@@ -2,6 +2,7 @@
 the planner's statistics say they are rare enough, and finds exactly what it found before."""
 
 import math
+import re
 
 import pytest
 from django.db import connection
@@ -23,6 +24,13 @@ def test_the_rarest_words_go_to_the_index_until_they_are_rare_enough_together():
     # 1,000,000 x 0.02 x 0.04 = 800
     assert COMMON.indexed_words(["warheads", "limits"]) == ["limits", "warheads"]
     assert COMMON.rows * 0.02 * 0.04 <= INDEXED_MATCHES
+
+
+def test_the_index_is_given_at_least_one_word_the_statistics_know():
+    # Words unknown to the statistics may make no lexeme at all ("²"): a query of only
+    # those would match nothing, so a known word joins them.
+    assert COMMON.indexed_words(["qqq", "zzz"]) is None
+    assert COMMON.indexed_words(["qqq", "zzz", "arms"]) == ["qqq", "zzz", "arms"]
 
 
 def test_every_word_goes_to_the_index_when_the_words_are_not_rare_enough():
@@ -106,13 +114,30 @@ def test_a_last_word_common_enough_is_looked_up_whole():
 
 
 @pytest.mark.django_db
+def test_a_last_word_looked_up_whole_that_finds_too_few_is_read_as_a_prefix(monkeypatch):
+    """The statistics said "contact" was common, but it is on record once, "contacts"
+    twice: the whole word gives fewer than the candidates, so the prefix is read after all."""
+    make_statement(text="We keep specific contacts.")
+    make_statement(text="Contacts continue.")
+    make_statement(text="One contact.")
+    common = Frequencies({"contact": 0.03}, 0.01, 1e6)
+    monkeypatch.setattr(finder, "statement_words", lambda: common)
+    _ranked, count = finder.statements(["contact"])
+    assert count == 3
+
+
+@pytest.mark.django_db
 def test_the_index_is_asked_for_a_common_last_word_whole(monkeypatch):
     from django.test.utils import CaptureQueriesContext
 
     make_statement(text="We keep specific contacts.")
     monkeypatch.setattr(finder, "statement_words", lambda: NAMES)
-    for query, asked in [("ryabkov", "ryabkov"), ("ryab", "ryab:*")]:
+    for query, asked in [("ryabkov", ["ryabkov", "ryabkov:*"]), ("ryab", ["ryab:*"])]:
         with CaptureQueriesContext(connection) as queries:
             finder.statements(finder.words(query))
-        (candidates,) = [q["sql"] for q in queries.captured_queries if "LIMIT 300" in q["sql"]]
-        assert f"@@ (to_tsquery('armscontrol'::regconfig, '{asked}'))" in candidates
+        candidates = [q["sql"] for q in queries.captured_queries if "LIMIT 300" in q["sql"]]
+        # With one statement on record, the whole word finds too few: the prefix follows.
+        assert [
+            re.search(r"@@ \(to_tsquery\('armscontrol'::regconfig, '([^']*)'\)\)", sql)[1]
+            for sql in candidates
+        ] == asked

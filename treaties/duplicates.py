@@ -44,7 +44,10 @@ def similar_source(*, url: str, title: str, exclude: int | None = None) -> Sourc
     longest = sorted(set(re.findall(r"\w{4,}", fold(title))), key=len, reverse=True)[:4]
     if not longest:
         return None
-    query = SearchQuery(" & ".join(longest), search_type="raw", config=CONFIG)
+    # In titles only (weight A): the document also holds the author's and the outlet's names.
+    query = SearchQuery(
+        " & ".join(f"{word}:A" for word in longest), search_type="raw", config=CONFIG
+    )
     candidates = others.filter(search_vector=query).only("title")[:CANDIDATES]
     best = max(candidates, key=lambda source: _ratio(title, source.title), default=None)
     return best if best is not None and _ratio(title, best.title) >= SAME_TITLE else None

@@ -933,7 +933,7 @@ class Event(EnteredFromSource, models.Model):
         indexes = [
             # Published events in date order (timeline, treaty pages).
             models.Index(fields=["status", "date"], name="event_status_date"),
-            # Search page: full text over the title, description and place.
+            # Search page: full text over the title, description, place, actors and treaties.
             GinIndex(fields=["search_vector"], name="event_search"),
         ]
         constraints = [

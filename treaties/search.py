@@ -12,7 +12,9 @@ that results appear while a word is still being typed and "contact" finds "conta
   script are in the document), and one GIN lookup answers the whole query.
 - an event, in its search document, which likewise folds in the names and aliases of the
   actors involved and the names of its treaties (treaties/sql/documents.sql);
-- a source, in its title, author and its outlet's names and aliases, folded the same way;
+- a source, in its title, author and its outlet's names and aliases, folded the same way
+  (names in these documents match as written, in any of their spellings on record, but not
+  by closeness: a misspelt name finds the actor below, not their events and sources);
 - a treaty, in its names or summary.
 An actor is listed when every word is close to one of its names or aliases ("maria
 zakharova"; trigram word similarity on accent-folded names, or on their transliteration
@@ -194,13 +196,23 @@ def statements(terms: list[str]) -> tuple[Ranked, int]:
     their words with the matches marked."""
     # Taken once, with what ranks them: counting and ranking them does not search the index
     # again. In no order (not the model's): an ORDER BY would read and sort every match first.
-    candidates = list(
+    found = (
         Statement.objects.published()
-        .filter(_matching_statements(terms))
         .order_by()
         .annotate(rank=SearchRank(F("search_vector"), any_word_query(terms)))
-        .values_list("rank", "date", "pk")[:CANDIDATES]
+        .values_list("rank", "date", "pk")
     )
+    words = statement_words()
+    candidates = []
+    if words.enough_whole(terms, CANDIDATES):
+        # The last word whole: reading its prefix's range of the index costs two to three
+        # times as much. Kept only when it fills the candidates, which are then a sample of
+        # the prefix's matches like any other; short of that, the prefix is read after all.
+        candidates = list(
+            found.filter(search_vector=typed_query(terms, last_whole=True))[:CANDIDATES]
+        )
+    if len(candidates) < CANDIDATES:
+        candidates = list(found.filter(_matching_statements(terms, words))[:CANDIDATES])
     # Best first, then the newest (the model's order).
     ranked = [pk for _, _, pk in sorted(candidates, reverse=True)]
     shown = (
@@ -228,19 +240,14 @@ class Unindexed(Func):
     output_field = BooleanField()
 
 
-def _matching_statements(terms: list[str]) -> Q:
-    """Statements holding every word. The GIN index reads every match of each word it is
-    given (for ten common words, hundreds of thousands of entries), so when some of the
-    whole words are rare enough together, only those go to the index, and every word is
-    checked on the few rows it gives. When the words with the last one whole are common
-    enough to give every candidate, the last word is not read as a prefix. Otherwise all of
-    them go to the index, the last as a prefix (see word_frequencies.py)."""
-    words = statement_words()
+def _matching_statements(terms: list[str], words) -> Q:
+    """Statements holding every word, the last as a prefix. The GIN index reads every match
+    of each word it is given (for ten common words, hundreds of thousands of entries), so
+    when some of the whole words are rare enough together (word_frequencies.py), only those
+    go to the index, and every word is checked on the few rows it gives."""
     if indexed := words.indexed_words(terms[:-1]):
-        rarest = SearchQuery(" & ".join(indexed), search_type="raw", config=CONFIG)
+        rarest = functools.reduce(operator.and_, map(whole_query, indexed))
         return Q(search_vector=rarest) & Q(Unindexed(F("search_vector"), typed_query(terms)))
-    if words.enough_whole(terms, CANDIDATES):
-        return Q(search_vector=typed_query(terms, last_whole=True))
     return Q(search_vector=typed_query(terms))
 
 

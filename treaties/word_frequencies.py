@@ -5,7 +5,8 @@ words alone (see search.statements).
 ANALYZE (run by autovacuum after enough changes) keeps the most common words of a tsvector
 column with the share of rows holding each (pg_stats.most_common_elems); any other word is
 rarer than the rarest of those. Nothing is counted per request: the figures are read at most
-every REFRESH_SECONDS per process, and a wrong guess costs time, never a result.
+every REFRESH_SECONDS per process, and a wrong guess costs time, never a result (a search that
+asked the index for a last word whole, and found too few, asks again for its prefix).
 """
 
 import math
@@ -51,15 +52,19 @@ class Frequencies:
         for word in sorted(whole_words, key=self.of):
             chosen.append(word)
             expected *= self.of(word)
-            if expected <= INDEXED_MATCHES:
+            # At least one word the statistics know: a word they do not may be one that
+            # PostgreSQL's parser makes nothing of ("²"), and a query of only such words
+            # would match nothing, where among others it is left out.
+            if expected <= INDEXED_MATCHES and any(word in self.shares for word in chosen):
                 return chosen
         return None
 
     def enough_whole(self, terms: list[str], wanted: int) -> bool:
         """Whether the words, the last one whole too, are expected in wanted statements at
-        least three times over: then the index need not read the range of entries that the
-        last word's prefix spans, two to three times the cost of the word alone ("Ryabkov":
-        13 ms against 7 at 1,000,000 statements). Only for words the statistics know."""
+        least three times over: then the index can first be asked for the last word whole,
+        not for the range of entries its prefix spans, two to three times the cost of the
+        word alone ("Ryabkov": 13 ms against 7 at 1,000,000 statements). Only for words the
+        statistics know."""
         if not self.rows or any(word not in self.shares for word in terms):
             return False
         if self.shares[terms[-1]] > WHOLE_SHARE:
@@ -85,6 +90,7 @@ def _statistics() -> Frequencies:
     if not row or not row[0]:
         return Frequencies()
     words, shares, rows = row
-    # The shares of the words, then three figures about them all (least, most, none).
+    # The shares of the words, then two or three figures about them all (least, most, and
+    # for arrays the share of empty ones).
     shares = dict(zip(words, shares[: len(words)], strict=True))
     return Frequencies(shares, rarer=min(shares.values()), rows=max(rows, 0.0))

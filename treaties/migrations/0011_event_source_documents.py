@@ -5,7 +5,8 @@ full-text condition per table instead of a match ORed with subqueries over actor
 and treaties, which PostgreSQL cannot bound by one index.
 
 A generated column cannot be altered into a plain one, so each is dropped and added again,
-then filled by the new triggers.
+filled by the new triggers, and only then indexed (one index build, not an index update per
+row).
 """
 
 from pathlib import Path
@@ -22,7 +23,12 @@ DROP TRIGGER IF EXISTS event_actor_linked ON treaties_event_actors;
 DROP TRIGGER IF EXISTS event_treaty_linked ON treaties_event_treaties;
 DROP TRIGGER IF EXISTS actor_renamed_in_documents ON treaties_actor;
 DROP TRIGGER IF EXISTS alias_changed_in_documents ON treaties_actoralias;
+DROP TRIGGER IF EXISTS alias_edited_in_documents ON treaties_actoralias;
 DROP TRIGGER IF EXISTS treaty_renamed_in_documents ON treaties_treaty;
+DROP FUNCTION IF EXISTS event_write_document(), source_write_document(), event_link_changed(),
+    actor_renamed_in_documents(), alias_changed_in_documents(), treaty_renamed_in_documents(),
+    actor_documents_changed(bigint), event_document(treaties_event),
+    source_document(treaties_source), event_actor_names(bigint), event_treaty_names(bigint);
 """
 BACKFILL = """
 UPDATE treaties_event SET search_vector = NULL;
@@ -43,21 +49,21 @@ class Migration(migrations.Migration):
         migrations.RemoveIndex(model_name="event", name="event_search"),
         migrations.RemoveField(model_name="event", name="search_vector"),
         migrations.AddField(model_name="event", name="search_vector", field=document_field()),
+        migrations.RemoveIndex(model_name="source", name="source_search"),
+        migrations.RemoveField(model_name="source", name="search_vector"),
+        migrations.AddField(model_name="source", name="search_vector", field=document_field()),
+        migrations.RunSQL(DOCUMENTS_SQL, DROP_DOCUMENTS),
+        migrations.RunSQL(BACKFILL, migrations.RunSQL.noop),
         migrations.AddIndex(
             model_name="event",
             index=django.contrib.postgres.indexes.GinIndex(
                 fields=["search_vector"], name="event_search"
             ),
         ),
-        migrations.RemoveIndex(model_name="source", name="source_search"),
-        migrations.RemoveField(model_name="source", name="search_vector"),
-        migrations.AddField(model_name="source", name="search_vector", field=document_field()),
         migrations.AddIndex(
             model_name="source",
             index=django.contrib.postgres.indexes.GinIndex(
                 fields=["search_vector"], name="source_search"
             ),
         ),
-        migrations.RunSQL(DOCUMENTS_SQL, DROP_DOCUMENTS),
-        migrations.RunSQL(BACKFILL, migrations.RunSQL.noop),
     ]

@@ -110,9 +110,12 @@ END $$;
 CREATE TRIGGER actor_renamed_in_documents AFTER UPDATE OF name ON treaties_actor
     FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
     EXECUTE FUNCTION actor_renamed_in_documents();
-CREATE TRIGGER alias_changed_in_documents AFTER INSERT OR UPDATE OR DELETE
-    ON treaties_actoralias
+CREATE TRIGGER alias_changed_in_documents AFTER INSERT OR DELETE ON treaties_actoralias
     FOR EACH ROW EXECUTE FUNCTION alias_changed_in_documents();
+-- Only a new spelling or another actor matters, not the alias's language or note.
+CREATE TRIGGER alias_edited_in_documents AFTER UPDATE OF name, actor_id ON treaties_actoralias
+    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.actor_id <> NEW.actor_id)
+    EXECUTE FUNCTION alias_changed_in_documents();
 
 CREATE OR REPLACE FUNCTION treaty_renamed_in_documents() RETURNS trigger
 LANGUAGE plpgsql AS $$

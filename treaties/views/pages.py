@@ -293,8 +293,10 @@ def statement_detail(request, pk, slug=""):
     except Statement.DoesNotExist:
         return _gone(request, Statement, id=pk)
     if slug != (statement.slug or "-"):
-        # The id is the permalink; any other slug, or none, moves to the canonical address.
-        return redirect(statement.get_absolute_url(), permanent=True)
+        # The id is the permalink; any other slug, or none, moves to the canonical address
+        # (with ?context=all kept: a page cached before a slug changed still asks for it).
+        query = "?context=all" if with_context else ""
+        return redirect(statement.get_absolute_url() + query, permanent=True)
     in_context = _in_context(statement) if with_context else None
     if context_alone:
         context = {"statement": statement, "in_context": in_context}
@@ -316,7 +318,7 @@ def statement_detail(request, pk, slug=""):
         "treaties": treaties,
         "canonical": url,
         "in_context": in_context,
-        "context_url": f"{statement.get_absolute_url()}?context=all",
+        "context_url": statement.get_absolute_url() + "?context=all",
         # The sentences around the words in the article they were taken from (intake).
         "passage": surrounding(statement),
         "previous": previous,
