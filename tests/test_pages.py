@@ -747,7 +747,7 @@ def page_urls(record):
 # Pinned so that a new query on a page is a decision, not an accident.
 EXPECTED_QUERIES = {
     "home": 8,  # counts from the tallies and the planner's estimates
-    "treaty": 22,  # + the treaty's signers, the speakers' tallies and recent sources
+    "treaty": 21,  # + the treaty's signers, the speakers' tallies and recent sources
     "actor": 14,
     "actor_filtered": 14,
     "state": 12,

@@ -3,15 +3,17 @@
 A page is a slice of the speakers (those who said most first, then the latest), each with
 their latest few statements; the rest are one link away on the timeline. The speakers and
 their counts come from StatementTally, the summary the database keeps, and each speaker's
-latest statements from an index (one LIMITed branch per speaker, in one UNION ALL query), so
+latest statements from an index (a LIMITed subquery per speaker, read with the speakers), so
 a page reads a few hundred rows however many statements there are. Queries per page: the
-speakers (count and page), their roles, their latest statements, the statements themselves,
-the names of the sides and the total.
+speakers (count and page), the speakers with their latest statements' ids, their roles, the
+statements themselves, the names of the sides and the total.
 """
 
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Paginator
+from django.db.models import OuterRef
 
 from .models import Actor, Statement, StatementTally, TreatyStatement, speaker_roles
 
@@ -28,30 +30,20 @@ def statements_for(filters: dict):
     return statements
 
 
-def latest_by(speaker_ids, filters: dict, per_speaker: int) -> list[int]:
-    """Ids of each speaker's latest statements on the filters' treaty and topic: a LIMITed
-    branch per speaker from the index that serves it, all in one query."""
-    branches = []
-    for speaker_id in speaker_ids:
-        if treaty := filters.get("treaty"):
-            rows = TreatyStatement.objects.filter(treaty=treaty, speaker_id=speaker_id)
-            pk_field = "statement_id"
-            if topic := filters.get("topic"):
-                rows = rows.filter(statement__topics=topic)
-        else:
-            rows = Statement.objects.published().filter(speaker_id=speaker_id)
-            pk_field = "id"
-            if topic := filters.get("topic"):
-                rows = rows.filter(topics=topic)
-        # A branch of a UNION may only be ordered by columns it selects.
-        branches.append(
-            rows.order_by("-date", f"-{pk_field}").values_list(pk_field, "date")[:per_speaker]
-        )
-    if not branches:
-        return []
-    first, *rest = branches
-    rows = first.union(*rest, all=True) if rest else first
-    return [pk for pk, _date in rows]
+def latest_of_speaker(filters: dict, per_speaker: int) -> ArraySubquery:
+    """Ids of the outer actor's latest statements on the filters' treaty and topic, as an
+    array: a LIMITed read, per speaker, of the index that serves it."""
+    if treaty := filters.get("treaty"):
+        rows = TreatyStatement.objects.filter(treaty=treaty, speaker_id=OuterRef("pk"))
+        pk_field = "statement_id"
+        if topic := filters.get("topic"):
+            rows = rows.filter(statement__topics=topic)
+    else:
+        rows = Statement.objects.published().filter(speaker_id=OuterRef("pk"))
+        pk_field = "id"
+        if topic := filters.get("topic"):
+            rows = rows.filter(topics=topic)
+    return ArraySubquery(rows.order_by("-date", f"-{pk_field}").values(pk_field)[:per_speaker])
 
 
 @dataclass
@@ -102,6 +94,7 @@ def sides_page(filters: dict, *, per_page: int = SPEAKERS_PER_PAGE) -> SidesPage
 
     actors = (
         Actor.objects.filter(pk__in=counts)
+        .annotate(latest=latest_of_speaker(filters, STATEMENTS_PER_SPEAKER))
         .prefetch_related(speaker_roles("roles"))
         .only("pk", "name", "slug", "kind", "country")
         .in_bulk()
@@ -112,8 +105,9 @@ def sides_page(filters: dict, *, per_page: int = SPEAKERS_PER_PAGE) -> SidesPage
         pk: Speaker(actor=actors[pk], count=count) for pk, count in counts.items() if pk in actors
     }
 
+    latest_ids = [pk for speaker in speakers.values() for pk in speaker.actor.latest]
     latest = (
-        Statement.objects.filter(pk__in=latest_by(speakers, filters, STATEMENTS_PER_SPEAKER))
+        Statement.objects.filter(pk__in=latest_ids)
         .select_related("source__outlet")
         .defer("search_vector", "source__search_vector")
         .order_by("-date", "-id")
