@@ -376,3 +376,13 @@ def test_the_name_indexes_keep_no_planner_statistics():
         targets = dict(cursor.fetchall())
     assert targets == dict.fromkeys(targets, 0)
     assert len(targets) == 4
+
+
+def test_a_word_the_database_makes_nothing_of_is_left_out(client, quote):
+    """ "²" is a word to Python (a digit) and nothing to PostgreSQL's parser: it drops out of
+    the query, as "the" does, instead of emptying it."""
+    assert finder.words("specific ²") == ["specific", "²"]
+    for terms in (["specific", "²"], ["²", "specific"]):
+        ranked, count = finder.statements(terms)
+        assert count == 1 and ranked[0:1] == [quote]
+    assert "We maintain" in search(client, "specific ²").content.decode()

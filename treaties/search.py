@@ -33,8 +33,6 @@ groups(terms) and highlighted().
 """
 
 import contextlib
-import functools
-import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -102,31 +100,36 @@ def words(query: str) -> list[str]:
     return (meaningful or found)[:MAX_WORDS]
 
 
+def raw_query(expression: str) -> SearchQuery:
+    """A tsquery written out, one to_tsquery() call however many words. Safe: a word holds
+    letters and digits only (see WORD), so nothing in it has a meaning in tsquery syntax, and
+    a word that PostgreSQL's parser makes nothing of ("²") is left out of it."""
+    return SearchQuery(expression, search_type="raw", config=CONFIG)
+
+
 def prefix_query(word: str, weights: str = "") -> SearchQuery:
-    # Safe as a raw tsquery: a word holds letters and digits only (see WORD).
-    return SearchQuery(f"{word}:*{weights}", search_type="raw", config=CONFIG)
+    return raw_query(f"{word}:*{weights}")
+
+
+def whole_words_query(words: list[str]) -> SearchQuery:
+    return raw_query(" & ".join(words))
 
 
 def any_word_query(terms: list[str]) -> SearchQuery:
     """Matches a document holding any of the words: used for ranking and highlighting."""
-    return functools.reduce(operator.or_, (prefix_query(word) for word in terms))
+    return raw_query(" | ".join(f"{word}:*" for word in terms))
 
 
 def all_words_query(terms: list[str]) -> SearchQuery:
-    return functools.reduce(operator.and_, (prefix_query(word) for word in terms))
+    return raw_query(" & ".join(f"{word}:*" for word in terms))
 
 
 def typed_query(terms: list[str], *, last_whole: bool = False) -> SearchQuery:
     """Every word, the last as a prefix (it may still be being typed) unless last_whole, the
     others whole: a whole word is one entry of the GIN index, a prefix a range of them, which
     costs far more when many words are common."""
-    whole = [whole_query(word) for word in terms[:-1]]
-    last = whole_query if last_whole else prefix_query
-    return functools.reduce(operator.and_, [*whole, last(terms[-1])])
-
-
-def whole_query(word: str) -> SearchQuery:
-    return SearchQuery(word, search_type="raw", config=CONFIG)
+    last = terms[-1] if last_whole else f"{terms[-1]}:*"
+    return whole_words_query([*terms[:-1], last])
 
 
 @contextlib.contextmanager
@@ -246,7 +249,7 @@ def _matching_statements(terms: list[str], words) -> Q:
     when some of the whole words are rare enough together (word_frequencies.py), only those
     go to the index, and every word is checked on the few rows it gives."""
     if indexed := words.indexed_words(terms[:-1]):
-        rarest = functools.reduce(operator.and_, map(whole_query, indexed))
+        rarest = whole_words_query(indexed)
         return Q(search_vector=rarest) & Q(Unindexed(F("search_vector"), typed_query(terms)))
     return Q(search_vector=typed_query(terms))
 
