@@ -9,6 +9,7 @@ speakers (count and page), the speakers with their latest statements' ids, their
 statements themselves, the names of the sides and the total.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -74,7 +75,7 @@ class SidesPage:
     page: object  # django.core.paginator.Page of speaker rows
     sides: list[Side]
     requested_page: int | None
-    total_statements: int
+    filters: dict
     # The page's speakers across sides: most statements first, then the latest (the tally's
     # order), for a single list such as the treaty page's.
     speakers: list[Speaker] = field(default_factory=list)
@@ -82,6 +83,13 @@ class SidesPage:
     @property
     def out_of_range(self) -> bool:
         return self.requested_page is not None and self.requested_page != self.page.number
+
+    @functools.cached_property
+    def total_statements(self) -> int:
+        """Every statement on the treaty and topic, asked only by a page that shows it."""
+        return StatementTally.objects.count_of(
+            treaty=self.filters.get("treaty"), topic=self.filters.get("topic")
+        )
 
 
 def sides_page(filters: dict, *, per_page: int = SPEAKERS_PER_PAGE) -> SidesPage:
@@ -136,13 +144,10 @@ def sides_page(filters: dict, *, per_page: int = SPEAKERS_PER_PAGE) -> SidesPage
         sides[country].speakers.append(speaker)
         speaker.side = sides[country].name
     ordered = sorted(sides.values(), key=lambda side: (side.country == "", -side.count, side.name))
-    total = StatementTally.objects.count_of(
-        treaty=filters.get("treaty"), topic=filters.get("topic")
-    )
     return SidesPage(
         page=page,
         sides=ordered,
         requested_page=requested,
-        total_statements=total,
+        filters=filters,
         speakers=list(speakers.values()),
     )
