@@ -6,7 +6,7 @@ their counts come from StatementTally, the summary the database keeps, and each 
 latest statements from an index (a LIMITed subquery per speaker, read with the speakers), so
 a page reads a few hundred rows however many statements there are. Queries per page: the
 speakers (count and page), the speakers with their latest statements' ids, their roles, the
-statements themselves, the names of the sides and the total.
+statements themselves, the names of the sides, and the total where a page shows it.
 """
 
 import functools
