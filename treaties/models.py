@@ -62,18 +62,14 @@ def in_context(queryset, record, days, limit):
         output_field=models.IntegerField(),
     )
     nearest = ("days_away", "date", "pk")
-    chosen = (
-        queryset.filter(window).annotate(days_away=days_away).order_by(*nearest).values("pk")
-    )[:limit]
+
+    def nearest_ids(rows):
+        return rows.annotate(days_away=days_away).order_by(*nearest).values("pk")[:limit]
+
+    chosen = nearest_ids(queryset.filter(window))
     if record.source_id:
-        same_source = (
-            queryset.filter(source_id=record.source_id)
-            .exclude(window)
-            .annotate(days_away=days_away)
-            .order_by(*nearest)
-            .values("pk")
-        )[:limit]
-        chosen = chosen.union(same_source, all=True)
+        same_source = queryset.filter(source_id=record.source_id).exclude(window)
+        chosen = chosen.union(nearest_ids(same_source), all=True)
     same_days = models.ExpressionWrapper(window, output_field=models.BooleanField())
     return (
         queryset.filter(pk__in=chosen)

@@ -296,11 +296,12 @@ def statement_detail(request, pk, slug=""):
         statement = statements.get(pk=pk)
     except Statement.DoesNotExist:
         return _gone(request, Statement, id=pk)
+    context_url = statement.get_absolute_url() + "?context=all"
     if slug != (statement.slug or "-"):
         # The id is the permalink; any other slug, or none, moves to the canonical address
         # (with ?context=all kept: a page cached before a slug changed still asks for it).
-        query = "?context=all" if with_context else ""
-        return redirect(statement.get_absolute_url() + query, permanent=True)
+        canonical = context_url if with_context else statement.get_absolute_url()
+        return redirect(canonical, permanent=True)
     in_context = _in_context(statement) if with_context else None
     if context_alone:
         context = {"statement": statement, "in_context": in_context}
@@ -322,7 +323,7 @@ def statement_detail(request, pk, slug=""):
         "treaties": treaties,
         "canonical": url,
         "in_context": in_context,
-        "context_url": statement.get_absolute_url() + "?context=all",
+        "context_url": context_url,
         # The sentences around the words in the article they were taken from (intake).
         "passage": surrounding(statement),
         "previous": previous,
