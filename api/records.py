@@ -6,6 +6,9 @@ publish: the request's own host in the API, the `--base-url` of an export.
 
 Each function expects the rows to come with the relations named in the querysets below
 already loaded (`*_for_records()`), so that a page of records costs a fixed number of queries.
+A statement's or event's many-to-many relations come as lists (`treaty_list`, ...): a
+prefetch into a related manager builds a manager and a queryset per row and relation, which
+was a third of a download's time.
 """
 
 from collections.abc import Callable
@@ -53,9 +56,9 @@ def statements_for_records():
         Statement.objects.published()
         .select_related("speaker", "source")
         .prefetch_related(
-            Prefetch("treaties", Treaty.objects.defer("search_vector")),
-            "topics",
-            "mentions",
+            Prefetch("treaties", Treaty.objects.defer("search_vector"), to_attr="treaty_list"),
+            Prefetch("topics", to_attr="topic_list"),
+            Prefetch("mentions", to_attr="mention_list"),
             speaker_roles(),
         )
         .defer("search_vector", "source__search_vector")
@@ -67,9 +70,11 @@ def events_for_records():
         Event.objects.published()
         .select_related("source")
         .prefetch_related(
-            Prefetch("treaties", Treaty.objects.defer("search_vector")),
-            "actors",
-            Prefetch("other_sources", Source.objects.defer("search_vector")),
+            Prefetch("treaties", Treaty.objects.defer("search_vector"), to_attr="treaty_list"),
+            Prefetch("actors", to_attr="actor_list"),
+            Prefetch(
+                "other_sources", Source.objects.defer("search_vector"), to_attr="other_source_list"
+            ),
         )
         .defer("search_vector", "source__search_vector")
     )
@@ -231,9 +236,9 @@ def statement_record(statement: Statement, absolute: Absolute):
         "setting_detail": statement.setting_detail,
         "source": source_ref(statement.source, absolute),
         "source_locator": statement.source_locator,
-        "treaties": [treaty_ref(treaty, absolute) for treaty in statement.treaties.all()],
-        "topics": [topic_record(topic, absolute) for topic in statement.topics.all()],
-        "mentions": [actor_ref(actor, absolute) for actor in statement.mentions.all()],
+        "treaties": [treaty_ref(treaty, absolute) for treaty in statement.treaty_list],
+        "topics": [topic_record(topic, absolute) for topic in statement.topic_list],
+        "mentions": [actor_ref(actor, absolute) for actor in statement.mention_list],
         "editor_note": statement.editor_note,
         "created_at": iso(statement.created_at),
         "updated_at": iso(statement.updated_at),
@@ -255,11 +260,11 @@ def event_record(event: Event, absolute: Absolute):
         "end_precision": event.end_precision,
         "display_date": event.display_date,
         "location": event.location,
-        "treaties": [treaty_ref(treaty, absolute) for treaty in event.treaties.all()],
-        "actors": [actor_ref(actor, absolute) for actor in event.actors.all()],
+        "treaties": [treaty_ref(treaty, absolute) for treaty in event.treaty_list],
+        "actors": [actor_ref(actor, absolute) for actor in event.actor_list],
         "source": source_ref(event.source, absolute),
         "source_locator": event.source_locator,
-        "other_sources": [source_ref(source, absolute) for source in event.other_sources.all()],
+        "other_sources": [source_ref(source, absolute) for source in event.other_source_list],
         "editor_note": event.editor_note,
         "created_at": iso(event.created_at),
         "updated_at": iso(event.updated_at),

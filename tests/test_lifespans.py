@@ -188,3 +188,22 @@ def test_the_chart_stops_growing_at_max_lanes():
     mixed = treaty_lifespans([treaty("Undated", None), *many_treaties(MAX_LANES)], today=TODAY)
     assert len(mixed.lanes) == MAX_LANES
     assert "Undated" not in [lane.treaty.short_name for lane in mixed.lanes]
+
+
+def test_the_key_changes_with_anything_drawn_and_only_then():
+    def chart(today=TODAY, **changes):
+        treaties = [
+            SimpleNamespace(**vars(treaty), slug=f"treaty-{index}", status="in_force")
+            for index, treaty in enumerate([NEW_START, INF, OPEN_SKIES])
+        ]
+        vars(treaties[1]).update(changes)
+        return treaty_lifespans(treaties, today=today)
+
+    key = chart().key
+    assert chart().key == key
+    assert chart(status="withdrawn").key != key
+    assert chart(short_name="INF Treaty").key != key
+    assert chart(slug="inf").key != key
+    assert chart(suspended_on=datetime.date(2010, 1, 1)).key != key
+    assert chart(today=TODAY + datetime.timedelta(days=1)).key != key
+    assert chart(name="A name the chart does not show").key == key

@@ -31,6 +31,7 @@ from treaties.models import (
     Statement,
     StatementKind,
     Status,
+    Treaty,
     TreatyLimit,
     TreatyParty,
     TreatyStatus,
@@ -257,6 +258,21 @@ def test_home_shows_holdings_treaties_chart_and_latest_statements(client, record
     assert parse(response).h1 == 1
     # No inline styles anywhere: the CSP forbids them.
     assert "style=" not in page
+
+
+def test_home_chart_is_kept_rendered_and_redrawn_after_an_edit(client, record):
+    """The SVG comes from the cache while nothing it shows has changed; an editor's change to
+    a treaty (here through update(), which no signal sees) draws it again."""
+    page = text_of(client.get(reverse("treaties:home")))
+    assert page.count('lifespans__end--expired"') == 2  # New START, wide and narrow
+    with CaptureQueriesContext(connection) as unchanged:
+        client.get(reverse("treaties:home"))
+    Treaty.objects.filter(pk=record["inf"].pk).update(short_name="INF", status=TreatyStatus.EXPIRED)
+    with CaptureQueriesContext(connection) as edited:
+        page = text_of(client.get(reverse("treaties:home")))
+    assert len(edited) == len(unchanged)  # the cache costs no query
+    assert 'aria-label="INF, expired' in page and 'aria-label="INF Treaty' not in page
+    assert page.count('lifespans__end--expired"') == 4
 
 
 def test_home_with_an_empty_database(client):

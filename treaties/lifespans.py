@@ -10,6 +10,7 @@ lanes that tighten once there are more than ROOMY_UP_TO of them.
 """
 
 import datetime
+import hashlib
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -22,6 +23,9 @@ AXIS_HEIGHT = 34
 TOP = 26  # room for the "today" label above the lanes
 MAX_TICKS = 10
 TICK_STEPS = (1, 2, 5, 10, 20, 25, 50)
+# What the template writes of each treaty (besides the dates in its bars): its link, name
+# and status.
+TREATY_FIELDS_DRAWN = ("slug", "short_name", "status")
 MAX_LANES = 12  # the home page shows a handful of treaties; the list below it names them all
 ROOMY_UP_TO = 6  # more lanes than this are drawn compact
 
@@ -137,6 +141,17 @@ class Chart:
     @property
     def has_ends(self):
         return any(lane.end_x is not None for lane in self.lanes)
+
+    @property
+    def key(self) -> str:
+        """Everything the drawing shows, hashed: the page keeps the rendered SVG under it (a
+        dozen lanes take milliseconds to render), and an edited treaty or a new day makes a
+        new key rather than a stale picture."""
+        drawn = [(self.width, self.height, self.today, self.today_x, self.ticks)]
+        for lane in self.lanes:
+            treaty = [getattr(lane.treaty, name) for name in TREATY_FIELDS_DRAWN]
+            drawn.append((lane.y, lane.label_y, lane.shape, lane.bars, lane.end_date, *treaty))
+        return hashlib.sha256(repr(drawn).encode()).hexdigest()
 
 
 def _tick_step(first_year: int, last_year: int, max_ticks: int) -> int:

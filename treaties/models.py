@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from .dates import DatePrecision, format_date, format_iso, period_bounds, precision_condition
 from .fulltext import document, folded
+from .links import address
 from .transliteration import NameSkeleton
 
 # Languages an editor may record for a source or an original quotation: Django's own list of
@@ -153,7 +154,7 @@ class Actor(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("treaties:actor_detail", kwargs={"slug": self.slug})
+        return address("treaties:actor_detail", slug=self.slug)
 
     @property
     def is_person(self):
@@ -389,7 +390,7 @@ class Treaty(models.Model):
         return self.short_name
 
     def get_absolute_url(self):
-        return reverse("treaties:treaty_detail", kwargs={"slug": self.slug})
+        return address("treaties:treaty_detail", slug=self.slug)
 
     @property
     def in_force_only_among_others(self):
@@ -512,7 +513,7 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("treaties:topic_detail", kwargs={"slug": self.slug})
+        return address("treaties:topic_detail", slug=self.slug)
 
 
 class SourceQuerySet(models.QuerySet):
@@ -604,7 +605,7 @@ class Source(models.Model):
         return Truncator(self.title).chars(80)
 
     def get_absolute_url(self):
-        return reverse("treaties:source_detail", kwargs={"pk": self.pk})
+        return address("treaties:source_detail", pk=self.pk)
 
     def clean(self):
         if self.published_on and self.accessed_on and self.accessed_on < self.published_on:

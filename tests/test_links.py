@@ -1,0 +1,24 @@
+"""Remembered addresses (treaties/links.py): the same as reverse(), under any script prefix."""
+
+from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+from treaties.links import address
+
+
+def test_an_address_is_what_reverse_gives():
+    assert address("treaties:actor_detail", slug="maria-zakharova") == reverse(
+        "treaties:actor_detail", kwargs={"slug": "maria-zakharova"}
+    )
+    assert address("treaties:source_detail", pk=7) == "/sources/7/"
+
+
+def test_an_address_follows_the_script_prefix():
+    assert address("treaties:treaty_detail", slug="new-start") == "/treaties/new-start/"
+    set_script_prefix("/record/")
+    try:
+        assert address("treaties:treaty_detail", slug="new-start") == (
+            "/record/treaties/new-start/"
+        )
+    finally:
+        clear_script_prefix()
+    assert address("treaties:treaty_detail", slug="new-start") == "/treaties/new-start/"

@@ -1,0 +1,26 @@
+"""Addresses of the records that rows link to over and over: actors, treaties, topics, sources.
+
+A list names the same few speakers, outlets and treaties row after row, and each reverse()
+costs some 20 µs: a treaty page asks for a hundred addresses, and a download of a million
+rows spent a quarter of its time in reverse(). An address depends only on the view, its
+arguments, the script prefix and the URLconf in use, so it is kept under those four.
+"""
+
+import functools
+
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+# A few hundred kilobytes at most: more than the actors and treaties there are, and the
+# sources of a long download come and go in date order.
+SIZE = 10_000
+
+
+@functools.lru_cache(maxsize=SIZE)
+def _reversed(viewname: str, prefix: str, urlconf, kwargs: tuple) -> str:
+    # prefix and urlconf are in the key only: reverse() reads the same ones itself.
+    return reverse(viewname, urlconf=urlconf, kwargs=dict(kwargs))
+
+
+def address(viewname: str, **kwargs) -> str:
+    """reverse(viewname, kwargs=kwargs), remembered."""
+    return _reversed(viewname, get_script_prefix(), get_urlconf(), tuple(sorted(kwargs.items())))
