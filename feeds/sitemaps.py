@@ -18,7 +18,7 @@ from django.utils.functional import cached_property
 
 from treaties.models import Actor, Event, Source, Statement, StatementTally, Topic, Treaty
 
-URLS_PER_PAGE = 5000
+URLS_PER_PAGE = 1000
 
 
 class IdRangePaginator:

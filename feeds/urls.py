@@ -21,7 +21,7 @@ urlpatterns = [
     path(
         "sitemap-<slug:section>.xml",
         sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
+        {"sitemaps": SITEMAPS, "template_name": "feeds/sitemap_section.xml"},
         name="sitemap_section",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
