@@ -67,9 +67,10 @@ def main():
     with serving(gunicorn_command(port), production_env(database_url)):
         wait_for(port)
         urls = page_urls(database_url)
+        others = other_urls(database_url, port)
         print(f"\nOne client, {args.runs} requests per URL (after {WARM_UPS} to warm up):")
         print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'goal':>6}  {'KiB':>6}")
-        for name, url in urls.items():
+        for name, url in {**urls, **others}.items():
             timings, size = time_requests(port, url, args.runs)
             goal = goal_ms(name)
             p95 = percentile(timings, 95)
@@ -95,6 +96,10 @@ def main():
         print(f"\n32 clients, {args.seconds} s per URL, uncached (gunicorn, 2 sync workers):")
         for name, url in urls.items():
             print(f"{name:34} {wrk(port, url, args.seconds):8.0f} requests/s", flush=True)
+        # What the stack gives for a page that does next to nothing, for scale: the layout
+        # around a list of a few topics (two small queries).
+        floor = wrk(port, others["topic list (the lightest page)"], args.seconds)
+        print(f"{'topic list (for scale)':34} {floor:8.0f} requests/s", flush=True)
         many = permalinks(database_url, 10_000, remainder=5) or [urls["permalink"]]
         print(
             f"{f'permalink, {len(many):,} different':34}"
@@ -182,6 +187,48 @@ def page_urls(database_url: str) -> dict[str, str]:
     for name, query in SEARCHES.items():
         urls[name] = f"/search/?q={quote(query)}"
     return urls
+
+
+def other_urls(database_url: str, port: int) -> dict[str, str]:
+    """The other public pages and machine-readable lists, at one client only (the issue's
+    table has throughput goals for the pages above)."""
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        (event,) = conn.execute(
+            "SELECT slug FROM treaties_event WHERE status = 'published' "
+            "ORDER BY date DESC, id DESC LIMIT 1"
+        ).fetchone()
+        # The source behind the latest statement, and the last page of the statements' sitemap.
+        (source,) = conn.execute(
+            "SELECT source_id FROM treaties_statement WHERE status = 'published' "
+            "AND source_id IS NOT NULL ORDER BY date DESC, id DESC LIMIT 1"
+        ).fetchone()
+        (latest,) = conn.execute(
+            "SELECT id FROM treaties_statement WHERE status = 'published' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        (topic,) = conn.execute("SELECT slug FROM treaties_topic ORDER BY id LIMIT 1").fetchone()
+    # The last page of the statements' sitemap, as the index lists it.
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", "/sitemap.xml")
+    index = conn.getresponse().read().decode()
+    conn.close()
+    last_page = re.findall(r"/(sitemap-statements\.xml(?:\?p=\d+)?)<", index)[-1]
+
+    return {
+        "event page": f"/events/{event}/",
+        "source page": f"/sources/{source}/",
+        "topic page": f"/topics/{topic}/",
+        "actor list": "/actors/",
+        "source list": "/sources/",
+        "event list": "/events/",
+        "feed of new statements": "/feeds/statements/",
+        "API: statements": "/api/statements/",
+        "API: one statement": f"/api/statements/{latest}/",
+        "sitemap index": "/sitemap.xml",
+        "sitemap, statements' last page": f"/{last_page}",
+        "topic list (the lightest page)": "/topics/",
+    }
 
 
 def permalinks(database_url: str, count: int, *, remainder: int) -> list[str]:
