@@ -199,7 +199,7 @@ def other_urls(database_url: str, port: int) -> dict[str, str]:
             "SELECT slug FROM treaties_event WHERE status = 'published' "
             "ORDER BY date DESC, id DESC LIMIT 1"
         ).fetchone()
-        # The source behind the latest statement, and the last page of the statements' sitemap.
+        # The source behind the latest statement.
         (source,) = conn.execute(
             "SELECT source_id FROM treaties_statement WHERE status = 'published' "
             "AND source_id IS NOT NULL ORDER BY date DESC, id DESC LIMIT 1"
@@ -208,12 +208,13 @@ def other_urls(database_url: str, port: int) -> dict[str, str]:
             "SELECT id FROM treaties_statement WHERE status = 'published' ORDER BY id DESC LIMIT 1"
         ).fetchone()
         (topic,) = conn.execute("SELECT slug FROM treaties_topic ORDER BY id LIMIT 1").fetchone()
-    # The last page of the statements' sitemap, as the index lists it.
+    # A page of the statements' sitemap from the middle of the table, as the index lists it.
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request("GET", "/sitemap.xml")
     index = conn.getresponse().read().decode()
     conn.close()
-    last_page = re.findall(r"/(sitemap-statements\.xml(?:\?p=\d+)?)<", index)[-1]
+    pages = re.findall(r"/(sitemap-statements\.xml(?:\?p=\d+)?)<", index)
+    sitemap_page = pages[len(pages) // 2]
 
     return {
         "event page": f"/events/{event}/",
@@ -226,7 +227,7 @@ def other_urls(database_url: str, port: int) -> dict[str, str]:
         "API: statements": "/api/statements/",
         "API: one statement": f"/api/statements/{latest}/",
         "sitemap index": "/sitemap.xml",
-        "sitemap, statements' last page": f"/{last_page}",
+        "sitemap, a page of statements": f"/{sitemap_page}",
         "topic list (the lightest page)": "/topics/",
     }
 

@@ -763,7 +763,7 @@ def page_urls(record):
 # Pinned so that a new query on a page is a decision, not an accident.
 EXPECTED_QUERIES = {
     "home": 8,  # counts from the tallies and the planner's estimates
-    "treaty": 20,  # + the treaty's signers, the speakers' tallies and recent sources
+    "treaty": 18,  # + the treaty's signers, the speakers' tallies and recent sources
     "actor": 13,
     "actor_filtered": 14,  # + the count of what the filters show
     "state": 11,

@@ -542,19 +542,18 @@ class SourceQuerySet(models.QuerySet):
         statements = (
             Statement.objects.filter(pk__in=latest.values("statement_id")[: self.RECENT_RECORDS])
             .order_by()
-            .values_list("source", flat=True)
+            .values("source")
         )
         latest_events = Event.objects.published().about_treaty(treaty).order_by("-date", "-id")
         events = (
             Event.objects.filter(pk__in=latest_events.values("pk")[: self.RECENT_RECORDS])
             .order_by()
-            .values_list("source", flat=True)
+            .values("source")
         )
-        # As a list of ids (two small queries): with the two subqueries ORed in the WHERE
-        # clause, PostgreSQL reads every source to test them.
-        source_ids = {*statements, *events} - {None}
+        # One UNION of the two: with the two subqueries ORed in the WHERE clause, PostgreSQL
+        # reads every source to test them.
         return (
-            self.filter(pk__in=source_ids)
+            self.filter(pk__in=statements.union(events))
             .select_related("outlet")
             .defer("search_vector")
             .order_by(F("published_on").desc(nulls_last=True), "-pk")
