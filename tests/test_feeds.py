@@ -3,10 +3,13 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import timezone
 
 from feeds import sitemaps
 from feeds.feeds import FEED_LENGTH
+from feeds.templatetags.sitemap_dates import day
 from tests.conftest import make_actor, make_event, make_statement, make_treaty
 from treaties.models import Statement, Status, Topic
 
@@ -176,7 +179,10 @@ def test_sitemap_index_lists_each_section(client):
         assert f"http://testserver{url}" in locations
 
 
-def test_sitemap_sections_list_published_records_with_lastmod(client):
+def test_sitemap_sections_list_published_records_with_lastmod(client, monkeypatch):
+    # Every record on the first page, whatever ids earlier tests used up (pages are id
+    # ranges: the next test).
+    monkeypatch.setattr(sitemaps.RecordSitemap, "limit", 10**12)
     treaty = make_treaty()
     published = make_statement(treaties=[treaty])
     draft = make_statement(status=Status.DRAFT)
@@ -253,3 +259,15 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(client):
     assert "User-agent: *" in lines
     assert f"Disallow: {reverse('admin:index')}" in lines
     assert f"Sitemap: http://testserver{reverse('feeds:sitemap')}" in lines
+
+
+def test_sitemap_days_are_those_of_the_sites_time_zone():
+    late_evening = datetime.datetime(2022, 11, 8, 23, 30, tzinfo=datetime.UTC)
+    assert day(late_evening) == "2022-11-08"
+    with timezone.override("Europe/Moscow"):  # UTC+3: already the next day there
+        assert day(late_evening) == "2022-11-09"
+        # What |date:"Y-m-d" writes in a template (which moves a datetime to the time zone).
+        same = Template('{{ at|date:"Y-m-d" }}').render(Context({"at": late_evening}))
+        assert day(late_evening) == same
+    assert day(datetime.date(2022, 11, 8)) == "2022-11-08"
+    assert day(None) == ""
