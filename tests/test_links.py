@@ -22,3 +22,9 @@ def test_an_address_follows_the_script_prefix():
     finally:
         clear_script_prefix()
     assert address("treaties:treaty_detail", slug="new-start") == "/treaties/new-start/"
+
+
+def test_an_address_follows_the_urlconf(settings):
+    assert address("treaties:topic_detail", slug="inspections") == "/topics/inspections/"
+    settings.ROOT_URLCONF = "tests.urls_moved"
+    assert address("treaties:topic_detail", slug="inspections") == "/moved/topics/inspections/"

@@ -8,19 +8,21 @@ arguments, the script prefix and the URLconf in use, so it is kept under those f
 
 import functools
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-# A few hundred kilobytes at most: more than the actors and treaties there are, and the
+# A few megabytes at most: more than the actors and treaties there are, and the
 # sources of a long download come and go in date order.
 SIZE = 10_000
 
 
 @functools.lru_cache(maxsize=SIZE)
 def _reversed(viewname: str, prefix: str, urlconf, kwargs: tuple) -> str:
-    # prefix and urlconf are in the key only: reverse() reads the same ones itself.
+    # The prefix is in the key only: reverse() reads the same one itself.
     return reverse(viewname, urlconf=urlconf, kwargs=dict(kwargs))
 
 
 def address(viewname: str, **kwargs) -> str:
     """reverse(viewname, kwargs=kwargs), remembered."""
-    return _reversed(viewname, get_script_prefix(), get_urlconf(), tuple(sorted(kwargs.items())))
+    urlconf = get_urlconf() or settings.ROOT_URLCONF  # a request's own, or the site's
+    return _reversed(viewname, get_script_prefix(), urlconf, tuple(sorted(kwargs.items())))
