@@ -365,3 +365,11 @@ def test_a_mistyped_number_is_refused():
         start(**{**PRODUCTION, "SECURE_HSTS_SECONDS": "a year"}),
         "SECURE_HSTS_SECONDS must be a whole number",
     )
+
+
+def test_a_web_process_freezes_what_loading_django_made():
+    """gunicorn loads armscontrol.wsgi in each worker: the garbage collector is to leave the
+    loaded application's objects alone (no connection is made for it)."""
+    result = run_python("import gc, armscontrol.wsgi; print(gc.get_freeze_count())", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 10_000
