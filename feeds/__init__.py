@@ -2,5 +2,5 @@
 per search), sitemap.xml for search engines and robots.txt pointing at it.
 
 Every feed is at most FEED_LENGTH items taken in an index order with LIMIT, and the sitemap
-is split into pages of at most 5,000 URLs by id range, so nothing here reads a whole table.
+is split into pages of at most 1,000 URLs by id range, so nothing here reads a whole table.
 """
