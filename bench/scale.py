@@ -211,8 +211,11 @@ def other_urls(database_url: str, port: int) -> dict[str, str]:
     # A page of the statements' sitemap from the middle of the table, as the index lists it.
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request("GET", "/sitemap.xml")
-    index = conn.getresponse().read().decode()
+    response = conn.getresponse()
+    index = response.read().decode()
     conn.close()
+    if response.status != 200:
+        raise SystemExit(f"/sitemap.xml answered {response.status}: {index[:300]!r}")
     pages = re.findall(r"/(sitemap-statements\.xml(?:\?p=\d+)?)<", index)
     sitemap_page = pages[len(pages) // 2]
 

@@ -3,6 +3,7 @@
 import datetime
 from types import SimpleNamespace
 
+from treaties import lifespans
 from treaties.lifespans import (
     COMPACT,
     MAX_LANES,
@@ -190,20 +191,34 @@ def test_the_chart_stops_growing_at_max_lanes():
     assert "Undated" not in [lane.treaty.short_name for lane in mixed.lanes]
 
 
-def test_the_key_changes_with_anything_drawn_and_only_then():
-    def chart(today=TODAY, **changes):
-        treaties = [
-            SimpleNamespace(**vars(treaty), slug=f"treaty-{index}", status="in_force")
-            for index, treaty in enumerate([NEW_START, INF, OPEN_SKIES])
-        ]
-        vars(treaties[1]).update(changes)
-        return treaty_lifespans(treaties, today=today)
+def keyed_chart(today=TODAY, **changes):
+    """Three treaties with what the key reads of them, the second one changed."""
+    treaties = [
+        SimpleNamespace(**vars(treaty), slug=f"treaty-{index}", status="in_force")
+        for index, treaty in enumerate([NEW_START, INF, OPEN_SKIES])
+    ]
+    vars(treaties[1]).update(changes)
+    return treaty_lifespans(treaties, today=today)
 
-    key = chart().key
-    assert chart().key == key
-    assert chart(status="withdrawn").key != key
-    assert chart(short_name="INF Treaty").key != key
-    assert chart(slug="inf").key != key
-    assert chart(suspended_on=datetime.date(2010, 1, 1)).key != key
-    assert chart(today=TODAY + datetime.timedelta(days=1)).key != key
-    assert chart(name="A name the chart does not show").key == key
+
+def test_the_key_changes_with_anything_drawn_and_only_then():
+    key = keyed_chart().key
+    assert keyed_chart().key == key
+    assert keyed_chart(status="withdrawn").key != key
+    assert keyed_chart(short_name="INF Treaty").key != key
+    assert keyed_chart(slug="inf").key != key
+    assert keyed_chart(suspended_on=datetime.date(2010, 1, 1)).key != key
+    assert keyed_chart(today=TODAY + datetime.timedelta(days=1)).key != key
+    assert keyed_chart(name="A name the chart does not show").key == key
+
+
+def test_the_key_changes_with_the_template_that_draws(monkeypatch):
+    """A deploy with another template must not be served the old picture from the cache."""
+    key = keyed_chart().key
+    another = SimpleNamespace(template=SimpleNamespace(source="<svg>drawn another way</svg>"))
+    monkeypatch.setattr("django.template.loader.get_template", lambda name: another)
+    lifespans._drawing_code.cache_clear()
+    try:
+        assert keyed_chart().key != key
+    finally:
+        lifespans._drawing_code.cache_clear()

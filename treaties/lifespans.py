@@ -10,10 +10,12 @@ lanes that tighten once there are more than ROOMY_UP_TO of them.
 """
 
 import datetime
+import functools
 import hashlib
 import itertools
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .dates import DatePrecision, format_date
 
@@ -26,6 +28,7 @@ TICK_STEPS = (1, 2, 5, 10, 20, 25, 50)
 # What the template writes of each treaty (besides the dates in its bars): its link, name
 # and status.
 TREATY_FIELDS_DRAWN = ("slug", "short_name", "status")
+TEMPLATE = "treaties/includes/lifespans_chart.html"  # the one home.html includes
 MAX_LANES = 12  # the home page shows a handful of treaties; the list below it names them all
 ROOMY_UP_TO = 6  # more lanes than this are drawn compact
 
@@ -145,13 +148,28 @@ class Chart:
     @property
     def key(self) -> str:
         """Everything the drawing shows, hashed: the page keeps the rendered SVG under it (a
-        dozen lanes take milliseconds to render), and an edited treaty or a new day makes a
-        new key rather than a stale picture."""
-        drawn = [(self.width, self.height, self.today, self.today_x, self.ticks)]
+        dozen lanes take milliseconds to render), and an edited treaty, a new day or a
+        deploy that changes how it is drawn makes a new key rather than a stale picture."""
+        drawn = [_drawing_code(), (self.width, self.height, self.today, self.today_x, self.ticks)]
         for lane in self.lanes:
             treaty = [getattr(lane.treaty, name) for name in TREATY_FIELDS_DRAWN]
             drawn.append((lane.y, lane.label_y, lane.shape, lane.bars, lane.end_date, *treaty))
         return hashlib.sha256(repr(drawn).encode()).hexdigest()
+
+
+@functools.cache
+def _drawing_code() -> str:
+    """The code that turns the data into the picture, hashed once per process: the template,
+    this module (its words and sizes), the dates' wording and the models (the status labels).
+    A cache such as Redis outlives a deploy; a picture drawn by the old code must not."""
+    from django.template.loader import get_template
+
+    from . import dates, models
+
+    sources = [get_template(TEMPLATE).template.source]
+    sources += [Path(module.__file__).read_text() for module in (dates, models)]
+    sources.append(Path(__file__).read_text())
+    return hashlib.sha256("\n".join(sources).encode()).hexdigest()
 
 
 def _tick_step(first_year: int, last_year: int, max_ticks: int) -> int:
