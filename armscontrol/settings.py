@@ -181,10 +181,16 @@ if WEB_PROCESS and DATABASE_STATEMENT_TIMEOUT_MS > 0:
     for _database in DATABASES.values():
         _database["OPTIONS"]["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
 
-# Redis as the cache shared by every web container; one process's memory without it.
+# Redis as the cache shared by every web container; one process's memory without it. It
+# holds only what can be made again, so an outage costs time, not pages (armscontrol/cache.py),
+# and an unreachable server is given up on within half a second.
 if redis_url := os.environ.get("REDIS_URL", ""):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {
+            "BACKEND": "armscontrol.cache.ForgivingRedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,8 +1,10 @@
 """The site while its database is down, restarting or slow: 503 with Retry-After and a page
 that says which, never a bare 500; and the first request after a restart succeeds."""
 
+import datetime
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -137,6 +139,43 @@ def test_the_first_request_after_a_restart_reconnects():
             assert cursor.fetchone() == (1,)
     finally:
         web.close()
+
+
+# Cache outage ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_down(settings):
+    """Django's cache is a Redis server that is not there, as in an outage."""
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "BACKEND": "armscontrol.cache.ForgivingRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        }
+    }
+
+
+def test_pages_that_use_the_cache_are_made_without_it_while_redis_is_down(
+    quiet_client, redis_down, caplog
+):
+    """The cache holds only what can be made again: the home page's chart, a permalink's
+    citations, a share card. Without Redis they are made on every request, and logged."""
+    make_treaty(signed_on=datetime.date(2010, 4, 8))
+    statement = make_statement()
+    urls = [
+        reverse("treaties:home"),
+        statement.get_absolute_url(),
+        reverse("treaties:statement_card", args=[statement.pk]),
+    ]
+    for url in urls:
+        response = quiet_client.get(url)
+        assert response.status_code == 200, url
+    assert "lifespans__chart" in quiet_client.get(urls[0]).content.decode()
+    assert any("Cache unavailable" in record.message for record in caplog.records)
 
 
 # Statement timeout --------------------------------------------------------------------------

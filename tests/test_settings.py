@@ -279,7 +279,7 @@ print("ROUTERS", settings.DATABASE_ROUTERS)
     result = run_python(code, **env)
     assert result.returncode == 0, result.stderr
     assert "REPLICA db-replica armscontrol" in result.stdout
-    assert "CACHE django.core.cache.backends.redis.RedisCache redis://redis:6379/0" in result.stdout
+    assert "CACHE armscontrol.cache.ForgivingRedisCache redis://redis:6379/0" in result.stdout
     assert "armscontrol.db_router.PrimaryReplicaRouter" in result.stdout
 
 
