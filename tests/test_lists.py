@@ -459,7 +459,7 @@ def test_the_actor_select_offers_the_most_quoted_and_the_chosen_one(client, monk
     assert chosen.cleaned_data["actor"] == quiet
 
 
-def test_a_long_select_escapes_its_options_and_marks_the_chosen_one(client):
+def test_a_quick_select_escapes_its_options_and_marks_the_chosen_one(client):
     from treaties import filters
 
     odd = make_actor(name='Tricky <b>"Name"</b> & Co', slug="tricky")
@@ -468,7 +468,7 @@ def test_a_long_select_escapes_its_options_and_marks_the_chosen_one(client):
     label = "Tricky &lt;b&gt;&quot;Name&quot;&lt;/b&gt; &amp; Co"
     assert f'<option value="tricky" selected>{label}</option>' in page
     assert '<option value="">Anyone</option>' in page
-    select = filters.LongSelect(choices=[("a", "A")]).render(
+    select = filters.QuickSelect(choices=[("a", "A")]).render(
         "x", "", {"id": "id_x", "hidden": True}
     )
     assert select == '<select name="x" id="id_x" hidden>\n<option value="a">A</option>\n</select>'

@@ -398,11 +398,19 @@ def test_actor_page_roles_aliases_statements_and_mentions(client, record):
     assert "<title>Maria Zakharova · Arms Control Record</title>" in page
     assert "Director of the Information and Press Department" in page
     assert "since 10 August 2015" in page
-    assert '<span class="alias" lang="ru">Мария Захарова</span>' in html
+    assert '<span class="alias" lang="ru">Мария Захарова</span> <span class="meta">Russian' in html
     assert '<span class="alias" lang="es">Zajárova</span>' in html
     assert ZAKHAROVA_QUOTE in page and "An earlier remark" in page
     assert "Not yet checked." not in page
     assert parse(response).h1 == 1
+
+
+def test_a_sources_language_is_named_where_it_is_listed(client, record):
+    article = record["article"]
+    Source.objects.filter(pk=article.pk).update(language="es")
+    source_page = client.get(article.get_absolute_url()).content.decode()
+    assert "<dt>Language</dt><dd>Spanish</dd>" in source_page
+    assert " · in Spanish" in text_of(client.get(record["new_start"].get_absolute_url()))
 
 
 def test_actor_page_mentions(client, record):
@@ -502,6 +510,7 @@ def test_statement_permalink_page(client, record):
     page = text_of(response)
     assert ZAKHAROVA_QUOTE in page
     assert '<blockquote class="quote quote--original" lang="ru">' in html
+    assert "Original words, in Russian" in page
     assert "Director of the Information and Press Department" in page  # role on the day
     assert '<time datetime="2022-11-08">8 November 2022</time>' in html
     assert "Special press conference" in page

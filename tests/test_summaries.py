@@ -7,6 +7,7 @@ import random
 
 import pytest
 from django.db import connection
+from django.utils.text import slugify
 
 from treaties.models import (
     Actor,
@@ -20,6 +21,7 @@ from treaties.models import (
     Topic,
     Treaty,
     TreatyStatement,
+    TreatyStatus,
 )
 
 from .conftest import make_actor, make_event, make_source, make_statement, make_treaty
@@ -234,6 +236,10 @@ def test_source_document_follows_its_outlet():
 def test_generate_data_fills_summaries_that_match_a_rebuild(capsys):
     from django.core.management import call_command
 
+    # Imported here, as call_command does: the command's progress bars take sys.stderr as it
+    # is when the module is loaded, and capsys replaces it for this test only.
+    from treaties.management.commands.generate_data import GENERATED_TREATIES
+
     call_command("generate_data", statements=300, actors=20, sources=30, events=10, force=True)
     assert Statement.objects.published().count() >= 300
     assert StatementTally.objects.count_of() == Statement.objects.published().count()
@@ -251,4 +257,10 @@ def test_generate_data_fills_summaries_that_match_a_rebuild(capsys):
             )
             rows, stale = cursor.fetchone()
             assert rows > 0 and stale == 0
+    # A generated treaty in force says since when (the home page's chart draws that day).
+    generated = Treaty.objects.filter(slug__in=[slugify(name) for name in GENERATED_TREATIES])
+    assert generated.exists()
+    for treaty in generated:
+        assert (treaty.status == TreatyStatus.IN_FORCE) == (treaty.in_force_on is not None)
+        assert treaty.in_force_on is None or treaty.signed_on < treaty.in_force_on
     assert "statements" in capsys.readouterr().err

@@ -16,7 +16,14 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Paginator
 from django.db.models import OuterRef
 
-from .models import Actor, Statement, StatementTally, TreatyStatement, speaker_roles
+from .models import (
+    CARD_FIELDS,
+    Actor,
+    Statement,
+    StatementTally,
+    TreatyStatement,
+    speaker_roles,
+)
 
 SPEAKERS_PER_PAGE = 12
 STATEMENTS_PER_SPEAKER = 3
@@ -117,7 +124,8 @@ def sides_page(filters: dict, *, per_page: int = SPEAKERS_PER_PAGE) -> SidesPage
     latest = (
         Statement.objects.filter(pk__in=latest_ids)
         .select_related("source__outlet")
-        .defer("search_vector", "source__search_vector")
+        # A card's columns; the speaker, with their roles, is set below.
+        .only(*(field for field in CARD_FIELDS if not field.startswith("speaker__")))
         .order_by("-date", "-id")
     )
     for statement in latest:

@@ -203,10 +203,7 @@ def timeline_page(
     for key in keys:
         ids[key.kind].append(key.pk)
     records = {
-        STATEMENT: Statement.objects.filter(pk__in=ids[STATEMENT])
-        .with_display_relations()
-        .defer("search_vector", "source__search_vector")
-        .in_bulk()
+        STATEMENT: Statement.objects.filter(pk__in=ids[STATEMENT]).for_cards().in_bulk()
         if ids[STATEMENT]
         else {},
         EVENT: Event.objects.filter(pk__in=ids[EVENT])

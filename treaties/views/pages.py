@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from intake.models import surrounding
 
-from ..filters import CursorField, EchoingForm
+from ..filters import CursorField, EchoingForm, QuickSelect
 from ..lifespans import treaty_lifespans
 from ..models import (
     Actor,
@@ -48,12 +48,7 @@ def home(request):
     # The chart and the list show the latest treaties: the page weighs the same with 200.
     treaties = list(Treaty.objects.latest_signed()[:HOME_TREATIES])
     today = timezone.localdate()
-    latest = (
-        Statement.objects.published()
-        .with_display_relations()
-        .defer("search_vector", "source__search_vector")
-        .order_by("-date", "-id")[:LATEST_STATEMENTS]
-    )
+    latest = Statement.objects.published().for_cards().order_by("-date", "-id")[:LATEST_STATEMENTS]
     return render(
         request,
         "treaties/home.html",
@@ -124,6 +119,7 @@ class ActorStatementFilter(EchoingForm):
 
     treaty = forms.ChoiceField(
         required=False,
+        widget=QuickSelect,
         error_messages={
             "invalid_choice": "None of these statements concerns a treaty called “%(value)s”; "
             "showing all treaties."
@@ -133,6 +129,7 @@ class ActorStatementFilter(EchoingForm):
         required=False,
         coerce=int,
         empty_value=None,
+        widget=QuickSelect,
         error_messages={
             "invalid_choice": "There is no statement from the year “%(value)s”; showing all years."
         },
@@ -212,7 +209,7 @@ def actor_detail(request, slug):
         else total_said,
         "mentioned_in": Statement.objects.published()
         .mentioning(actor)
-        .with_display_relations()
+        .for_cards()
         .order_by("-date", "-id")[:MENTIONS_SHOWN],
         "events": Event.objects.published()
         .involving(actor)
@@ -246,19 +243,15 @@ def _admin_url(request, record):
 def _in_context(record):
     """Statements and events around a record, oldest first, split into those from the same
     days and those only from the same source (the nearest in date first chosen)."""
-    # Without the search documents, which are large and which no card shows.
-    unindexed = ("search_vector", "source__search_vector")
     statements = (
-        Statement.objects.published()
-        .in_context_of(record, limit=CONTEXT_SHOWN)
-        .with_display_relations()
-        .defer(*unindexed)
+        Statement.objects.published().in_context_of(record, limit=CONTEXT_SHOWN).for_cards()
     )
+    # Without the search documents, which are large and which no card shows.
     events = (
         Event.objects.published()
         .in_context_of(record, limit=CONTEXT_SHOWN)
         .with_display_relations()
-        .defer(*unindexed)
+        .defer("search_vector", "source__search_vector")
     )
     entries = sorted(
         [("statement", s) for s in statements[:CONTEXT_SHOWN]]

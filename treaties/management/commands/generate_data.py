@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from treaties.models import Actor, ActorKind, Event, Source, Statement, Topic, Treaty
+from treaties.models import Actor, ActorKind, Event, Source, Statement, Topic, Treaty, TreatyStatus
 from treaties.seed import load_seed_data
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -174,14 +174,20 @@ class Command(BaseCommand):
             slug = slugify(name)
             if slug in existing:
                 continue
+            # In force some months after the signing, unless that day has yet to come.
+            signed_on = self.day()
+            in_force_on = signed_on + datetime.timedelta(days=self.random.randint(60, 720))
+            if in_force_on > timezone.localdate():
+                in_force_on = None
             Treaty.objects.create(
                 name=f"{name} Treaty",
                 short_name=name,
                 slug=slug,
                 kind="multilateral",
-                status="in_force",
+                status=TreatyStatus.IN_FORCE if in_force_on else TreatyStatus.NOT_IN_FORCE,
                 summary=self.sentence(20, 40),
-                signed_on=self.day(),
+                signed_on=signed_on,
+                in_force_on=in_force_on,
             )
         # The seed's treaties first: they are the most talked about.
         return list(Treaty.objects.order_by("created_at", "pk").values_list("pk", flat=True))
