@@ -477,6 +477,30 @@ def test_on_a_phone_cite_sits_under_the_quote_and_copy_link_works(
     assert console_errors == []
 
 
+def test_the_term_index_finds_what_citeproc_xpath_finds(seeded):
+    # Locale.get_term is remembered for the locales of the styles citations.py keeps: each
+    # term, asked for twice, is the element the XPath search finds, and a term a locale
+    # lacks is missing from it every time (citeproc-py then asks the next locale).
+    from citeproc import model
+
+    assert model.Locale.get_term is citations._indexed_term
+    for name in (citations.CHICAGO_STYLE, citations.APA_STYLE):
+        locales = citations._style(name).root.locales
+        assert locales and all(id(locale) in citations._TERMS for locale in locales)
+        for locale in locales:
+            for term in locale.terms.xpath_search("./cs:term"):
+                args = (term.get("name"), term.get("form"))
+                try:
+                    expected = citations._xpath_term(locale, *args)
+                except IndexError:  # a form the XPath above does not single out
+                    continue
+                assert locale.get_term(*args) is expected
+                assert locale.get_term(*args) is expected
+            for _ in range(2):
+                with pytest.raises(IndexError):
+                    locale.get_term("no-such-term")
+
+
 def test_the_macro_index_finds_what_citeproc_xpath_finds(seeded):
     # citations.py replaces citeproc-py's XPath search for a macro by an index of the styles
     # it keeps: every macro of both must resolve to the same element, the first of its name.
@@ -495,6 +519,7 @@ def test_the_macro_index_finds_what_citeproc_xpath_finds(seeded):
     # whichever is parsed first: each reads its own formatter (HTML here, plain text there).
     citations._style.cache_clear()
     citations._MACROS.clear()
+    citations._TERMS.clear()
     item = item_for(Statement.objects.with_display_relations().filter(speaker__isnull=False)[0])
     other = CitationStylesStyle(get_style_filepath(citations.APA_STYLE), validate=False)
     bibliography = CitationStylesBibliography(other, CiteProcJSON([item]), formatter.html)

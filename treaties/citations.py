@@ -192,6 +192,33 @@ _MACROS: dict[int, tuple[object, dict]] = {}  # id(style root) -> (root, {name: 
 model.CitationStylesElement.get_macro = _indexed_macro
 
 
+def _indexed_term(locale, name: str, form=None, zero_padded=False):
+    """citeproc-py's Locale.get_term, remembered for the locales of the styles _style keeps.
+
+    Each call is an XPath search of the locale's terms ("and", "accessed", "retrieved", the
+    months...), some 20 an item: after the macros, the largest part of a first view's
+    citations. A term missing from one locale (citeproc-py then asks the next) is
+    remembered as missing. Any other locale is searched as before.
+    """
+    indexed = _TERMS.get(id(locale))
+    if indexed is None or indexed[0] is not locale:
+        return _xpath_term(locale, name, form, zero_padded)
+    key = (name, form, zero_padded)
+    if key not in indexed[1]:
+        try:
+            indexed[1][key] = _xpath_term(locale, name, form, zero_padded)
+        except IndexError:
+            indexed[1][key] = None
+    if indexed[1][key] is None:
+        raise IndexError(name)
+    return indexed[1][key]
+
+
+_xpath_term = model.Locale.get_term
+_TERMS: dict[int, tuple[object, dict]] = {}  # id(locale) -> (locale, {(name, form, ...): term})
+model.Locale.get_term = _indexed_term
+
+
 @functools.cache
 def _style(name: str) -> CitationStylesStyle:
     # Parsed once per process. A bibliography stores its formatter on the style it uses;
@@ -200,6 +227,8 @@ def _style(name: str) -> CitationStylesStyle:
     # The first macro of a name wins, as in the XPath `cs:macro[@name=...][1]` it replaces.
     macros = {macro.get("name"): macro for macro in reversed(style.root.xpath_search("cs:macro"))}
     _MACROS[id(style.root)] = (style.root, macros)
+    for locale in style.root.locales:
+        _TERMS[id(locale)] = (locale, {})
     return style
 
 
