@@ -42,8 +42,9 @@ _LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 
 @register.filter
 def language_name(code):
-    """"ru" -> "Russian": what a model's get_language_display() gives, without the dict of a
-    hundred languages it builds at every call (some 40 µs; a treaty page lists 20 sources)."""
+    """The English name of a language code ("ru" -> "Russian"), as get_language_display()
+    gives it, without the dict of a hundred languages that builds at every call (some 40 µs;
+    a treaty page lists 20 sources)."""
     return _LANGUAGE_NAMES.get(code, code)
 
 
