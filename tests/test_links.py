@@ -12,6 +12,16 @@ def test_an_address_is_what_reverse_gives():
     assert address("treaties:source_detail", pk=7) == "/sources/7/"
 
 
+def test_statements_and_events_link_through_it():
+    from treaties.models import Event, Statement
+
+    assert Statement(pk=12, slug="on-contacts").get_absolute_url() == "/q/12/on-contacts/"
+    assert Statement(pk=12, slug="").get_absolute_url() == "/q/12/-/"
+    assert Event(slug="extension").get_absolute_url() == reverse(
+        "treaties:event_detail", kwargs={"slug": "extension"}
+    )
+
+
 def test_an_address_follows_the_script_prefix():
     assert address("treaties:treaty_detail", slug="new-start") == "/treaties/new-start/"
     set_script_prefix("/record/")

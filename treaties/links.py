@@ -1,9 +1,12 @@
-"""Addresses of the records that rows link to over and over: actors, treaties, topics, sources.
+"""Addresses of the records that pages link to over and over: actors, treaties, topics,
+sources, and the statements and events the busiest lists show.
 
 A list names the same few speakers, outlets and treaties row after row, and each reverse()
 costs some 20 µs: a treaty page asks for a hundred addresses, and a download of a million
-rows spent a quarter of its time in reverse(). An address depends only on the view, its
-arguments, the script prefix and the URLconf in use, so it is kept under those four.
+rows spent a quarter of its time in reverse(). The home page, the timeline and who said
+what show the same latest statements to reader after reader. An address depends only on
+the view, its arguments, the script prefix and the URLconf in use, so it is kept under
+those four.
 """
 
 import functools
@@ -11,8 +14,9 @@ import functools
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-# A few megabytes at most: more than the actors and treaties there are, and the
-# sources of a long download come and go in date order.
+# A few megabytes at most: more than the actors and treaties there are. The statements and
+# sources of a long download come and go; the least recently used go first, so the
+# speakers and treaties named row after row stay.
 SIZE = 10_000
 
 

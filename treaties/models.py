@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.db.models import F, Q, Value
-from django.urls import reverse
 from django.utils.text import Truncator, slugify
 from simple_history.models import HistoricalRecords
 
@@ -830,9 +829,7 @@ class Statement(EnteredFromSource, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse(
-            "treaties:statement_detail", kwargs={"pk": self.pk, "slug": self.slug or "-"}
-        )
+        return address("treaties:statement_detail", pk=self.pk, slug=self.slug or "-")
 
     def clean(self):
         errors = {}
@@ -963,7 +960,7 @@ class Event(EnteredFromSource, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("treaties:event_detail", kwargs={"slug": self.slug})
+        return address("treaties:event_detail", slug=self.slug)
 
     def clean(self):
         errors = {}
