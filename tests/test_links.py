@@ -13,13 +13,18 @@ def test_an_address_is_what_reverse_gives():
 
 
 def test_statements_and_events_link_through_it():
+    from treaties import links
     from treaties.models import Event, Statement
 
-    assert Statement(pk=12, slug="on-contacts").get_absolute_url() == "/q/12/on-contacts/"
-    assert Statement(pk=12, slug="").get_absolute_url() == "/q/12/-/"
-    assert Event(slug="extension").get_absolute_url() == reverse(
-        "treaties:event_detail", kwargs={"slug": "extension"}
-    )
+    links._reversed.cache_clear()
+    for _ in range(2):
+        assert Statement(pk=12, slug="on-contacts").get_absolute_url() == "/q/12/on-contacts/"
+        assert Statement(pk=12, slug="").get_absolute_url() == "/q/12/-/"
+        assert Event(slug="extension").get_absolute_url() == reverse(
+            "treaties:event_detail", kwargs={"slug": "extension"}
+        )
+    # Reversed once each, then remembered.
+    assert links._reversed.cache_info()[:2] == (3, 3)  # hits, misses
 
 
 def test_an_address_follows_the_script_prefix():

@@ -425,8 +425,11 @@ def test_actor_statements_filter_by_treaty_and_year(client, record):
     by_treaty = text_of(client.get(url, {"treaty": "new-start"}))
     assert ZAKHAROVA_QUOTE in by_treaty and "An earlier remark" not in by_treaty
     assert "1 of 2 statements about New START" in by_treaty
-    by_year = text_of(client.get(url, {"year": "2021"}))
+    by_year = client.get(url, {"year": "2021"}).content.decode()
     assert "An earlier remark" in by_year and ZAKHAROVA_QUOTE not in by_year
+    # The filters' selects (QuickSelect) mark the choice made.
+    assert '<option value="2021" selected>2021</option>' in by_year
+    assert '<option value="" selected>All treaties</option>' in by_year
 
 
 @pytest.mark.parametrize(

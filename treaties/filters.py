@@ -25,7 +25,7 @@ MAX_PAGE = 100_000
 
 
 class QuickSelect(forms.Select):
-    """A select with its options written here, the filters' only kind: through Django's widget
+    """A select with its options written here, for every filter form: through Django's widget
     templates each option cost some 15 µs, the actor page's two selects 2–3 ms of a 28 ms
     page. Options only, no groups."""
 

@@ -653,14 +653,14 @@ class Setting(models.TextChoices):
     OTHER = "other", "other"
 
 
-# The columns a statement card reads (templates/treaties/includes/statement_card.html),
-# of the statement, its speaker, its source and the source's outlet. A row of whole
-# records is some fifty columns, timestamps and search documents among them, and a list
-# of 25 cards took a fifth longer to load.
+# The fields a statement card reads (templates/treaties/includes/statement_card.html), of
+# the statement, its speaker, its source and the source's outlet: with their keys, some
+# twenty columns a row. Whole records are some fifty, timestamps and search documents
+# among them, and a list of 25 cards took a fifth longer to load.
 CARD_FIELDS = (
     "speaker", "text", "kind", "date", "date_precision", "date_approximate", "slug",
-    "setting", "setting_detail", "source", "status",
-    "speaker__name", "speaker__slug", "speaker__kind",
+    "setting", "setting_detail", "source",
+    "speaker__name", "speaker__slug",
     "source__url", "source__outlet__name", "source__outlet__slug",
 )  # fmt: skip
 

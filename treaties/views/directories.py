@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from ..filters import CursorField, FilterForm
+from ..filters import CursorField, FilterForm, QuickSelect
 from ..models import (
     Actor,
     ActorKind,
@@ -82,16 +82,19 @@ def topic_list(request):
 class ActorDirectoryForm(FilterForm):
     kind = forms.ChoiceField(
         required=False,
+        widget=QuickSelect,
         label="Kind",
         error_messages={"invalid_choice": "There is no kind of actor “%(value)s”."},
     )
     country = forms.ChoiceField(
         required=False,
+        widget=QuickSelect,
         label="Country",
         error_messages={"invalid_choice": "No actor on record is from “%(value)s”."},
     )
     letter = forms.ChoiceField(
         required=False,
+        widget=QuickSelect,
         label="Initial",
         error_messages={"invalid_choice": "“%(value)s” is not a letter from A to Z."},
     )

@@ -174,9 +174,11 @@ class Command(BaseCommand):
             slug = slugify(name)
             if slug in existing:
                 continue
-            # In force some months after the signing, unless that day has yet to come.
-            signed_on = self.day()
-            in_force_on = signed_on + datetime.timedelta(days=self.random.randint(60, 720))
+            summary, signed_on = self.sentence(20, 40), self.day()
+            # In force some months after the signing, unless that day has yet to come. The
+            # delay is drawn apart from the main sequence, which stays what a seed gave before.
+            delay = random.Random(slug).randint(60, 720)
+            in_force_on = signed_on + datetime.timedelta(days=delay)
             if in_force_on > timezone.localdate():
                 in_force_on = None
             Treaty.objects.create(
@@ -185,7 +187,7 @@ class Command(BaseCommand):
                 slug=slug,
                 kind="multilateral",
                 status=TreatyStatus.IN_FORCE if in_force_on else TreatyStatus.NOT_IN_FORCE,
-                summary=self.sentence(20, 40),
+                summary=summary,
                 signed_on=signed_on,
                 in_force_on=in_force_on,
             )
