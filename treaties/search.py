@@ -219,9 +219,8 @@ def statements(terms: list[str]) -> tuple[Ranked, int]:
     # Best first, then the newest (the model's order).
     ranked = [pk for _, _, pk in sorted(candidates, reverse=True)]
     shown = (
-        Statement.objects.with_display_relations()
-        .defer("search_vector", "source__search_vector")
-        .annotate(
+        # The search page shows a statement as a card, with its best passage for words.
+        Statement.objects.for_cards().annotate(
             # A quote of a few sentences is shown whole; a long one as its best passage.
             headline=Case(
                 When(
