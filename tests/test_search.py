@@ -298,10 +298,11 @@ def _load(n, speaker, treaty):
 
 
 # The index lookups run in one transaction (savepoint, SET LOCAL, release: 3); the candidates
-# of statements (with their rank) and of sources (2). The overview then reads each small
-# kind's first rows with the count of its matches (3, one each), a kind's own page counts the
-# three small kinds (3) and reads its page. Statements shown: 2 (rows with highlighted
-# excerpts; speakers' roles with their organisations); events 1.
+# of statements, with their rank (1); the actors close to the word (1: no one's, here). The
+# overview then reads the first rows of treaties, events and sources with the count of their
+# matches (3, one each), a kind's own page counts the other three (3) and reads its page.
+# Statements shown: 2 (rows with highlighted excerpts; speakers' roles with their
+# organisations); events 1.
 @pytest.mark.parametrize("kind, queries", [("", 10), ("statements", 10), ("events", 9)])
 def test_query_count_does_not_grow_with_the_results(
     client, zakharova, django_assert_num_queries, kind, queries
@@ -337,7 +338,27 @@ def test_candidates_are_taken_from_the_index_unsorted(client, quote):
     ]
     assert len(candidates) == 2
     for sql in candidates:
-        assert "ORDER BY" not in sql
+        # Sources' candidates are a subquery: the ranking's ORDER BY comes after their LIMIT.
+        assert "ORDER BY" not in sql.split(f"LIMIT {finder.CANDIDATES}")[0]
+
+
+def test_sources_are_ranked_and_counted_in_one_query_among_their_candidates(
+    monkeypatch, django_assert_num_queries
+):
+    for title in ("Telemetry talks", "Telemetry exchange", "Telemetry again", "Other talks"):
+        make_statement(source=make_source(title))
+    make_source("Telemetry, a draft's source")  # behind no published record
+    # The statements' candidates, the actors close to the word, then the sources: one query.
+    with django_assert_num_queries(3):
+        group = next(g for g in finder.groups(["telemetry"]) if g.key == "sources")
+        rows, count = group.first(2)
+    assert (len(rows), count, group.capped(count)) == (2, 3, False)
+    # The count stops at the candidates taken from the index, and says so.
+    monkeypatch.setattr(finder, "CANDIDATES", 2)
+    group = next(g for g in finder.groups(["telemetry"]) if g.key == "sources")
+    rows, count = group.first(4)
+    assert (len(rows), count, group.capped(count)) == (2, 2, True)
+    assert group.total() == 2
 
 
 def test_only_the_kinds_taken_from_the_index_are_capped(monkeypatch):

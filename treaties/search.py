@@ -282,18 +282,19 @@ def treaties(terms: list[str]):
 
 def sources(terms: list[str]):
     """Sources behind published records (a draft's source is not public yet), best first
-    among the first CANDIDATES matches, and how many candidates there are."""
+    among the first CANDIDATES matches. One query: the candidates are a LIMITed subquery, so
+    ranking and counting them (Group.first's window) read at most CANDIDATES rows."""
     public = Q(
         Exists(Statement.objects.published().filter(source=OuterRef("pk")))
         | Exists(Event.objects.published().filter(source=OuterRef("pk")))
     )
     # The document holds the outlet's names too (treaties/sql/documents.sql).
-    candidates = list(
+    candidates = (
         Source.objects.filter(public, search_vector=all_words_query(terms))
         .order_by()
-        .values_list("pk", flat=True)[:CANDIDATES]
+        .values("pk")[:CANDIDATES]
     )
-    ranked = (
+    return (
         Source.objects.filter(pk__in=candidates)
         .annotate(
             rank=SearchRank(F("search_vector"), any_word_query(terms)),
@@ -303,7 +304,6 @@ def sources(terms: list[str]):
         .defer("search_vector")
         .order_by("-rank", F("published_on").desc(nulls_last=True), "title")
     )
-    return ranked, len(candidates)
 
 
 def _closeness(query: str, name):
@@ -353,14 +353,15 @@ class Group:
     key: str
     label: str
     queryset: object
-    # Known for the kinds taken at most CANDIDATES at a time; None for the small tables,
-    # counted by first() or total() when they are read.
+    # Known for statements, whose candidates are taken before they are ranked; None for the
+    # others, counted by first() or total() when they are read (sources' count is bounded by
+    # their LIMITed candidates, the small tables' by the table).
     known_count: int | None
     overview_size: int  # how many are shown on the "all kinds" page
 
     def first(self, size: int) -> tuple[list, int]:
-        """The best size records and how many match in all: one query for a small table (the
-        count rides along as a window over the matches, which that table bounds)."""
+        """The best size records and how many match in all: one query (the count rides along
+        as a window over the matches, which their table or their candidates bound)."""
         if self.known_count is not None:
             return list(self.queryset[:size]) if self.known_count else [], self.known_count
         rows = list(self.queryset.annotate(matches=Window(Count("pk")))[:size])
@@ -379,16 +380,15 @@ CAPPED_KINDS = {"statements", "sources"}
 
 
 def groups(terms: list[str]) -> list[Group]:
-    """Every kind: statements and sources with their candidates taken (at most CANDIDATES),
-    the small tables ready to be read (Group.first and Group.total count them)."""
+    """Every kind: statements with their candidates taken (at most CANDIDATES), the others
+    ready to be read (Group.first and Group.total count them)."""
     statement_matches, statement_count = statements(terms)
-    source_matches, source_count = sources(terms)
     return [
         Group("statements", "Statements", statement_matches, statement_count, 8),
         Group("actors", "Actors", actors(terms), None, 4),
         Group("treaties", "Treaties", treaties(terms), None, 3),
         Group("events", "Events", events(terms), None, 5),
-        Group("sources", "Sources", source_matches, source_count, 4),
+        Group("sources", "Sources", sources(terms), None, 4),
     ]
 
 
