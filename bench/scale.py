@@ -5,7 +5,12 @@
    statements take about ten minutes to generate); --fresh makes it again.
 2. gunicorn (2 sync workers, DEBUG off, the web process's statement timeout) serves it. Each
    URL is requested --runs times by one client: p50 and p95 in milliseconds.
-3. wrk with 32 connections for --seconds per URL: requests per second, uncached.
+3. wrk with 32 connections for --seconds per URL: requests per second, uncached, and the
+   CPU time each request cost gunicorn's processes and PostgreSQL's (read from /proc on
+   Linux). This machine's speed swings from minute to minute, and requests per second with
+   it; the CPU time a request costs moves far less, and says what a goal asks: with two
+   cores, 100 requests/s leave 20 ms of CPU a request for the app, the database, wrk and
+   the kernel together.
 4. nginx with deploy/nginx.conf (its proxy cache) in front of the same gunicorn: a cached page
    against a static file of the same size served by the same nginx, in the same run.
 
@@ -64,7 +69,7 @@ def main():
         check=True,
     )
     port = free_port()
-    with serving(gunicorn_command(port), production_env(database_url)):
+    with serving(gunicorn_command(port), production_env(database_url)) as server:
         wait_for(port)
         urls = page_urls(database_url)
         others = other_urls(database_url, port)
@@ -94,16 +99,19 @@ def main():
             print("\nwrk is not installed (apt-get install wrk): no throughput figures.")
             return
         print(f"\n32 clients, {args.seconds} s per URL, uncached (gunicorn, 2 sync workers):")
-        for name, url in urls.items():
-            print(f"{name:34} {wrk(port, url, args.seconds):8.0f} requests/s", flush=True)
+        print(f"{'page':34} {'req/s':>8}   CPU ms a request: {'app':>5} {'database':>8}")
         # What the stack gives for a page that does next to nothing, for scale: the layout
         # around a list of a few topics (two small queries).
-        floor = wrk(port, others["topic list (the lightest page)"], args.seconds)
-        print(f"{'topic list (for scale)':34} {floor:8.0f} requests/s", flush=True)
+        floor = {"topic list (for scale)": others["topic list (the lightest page)"]}
+        for name, url in {**urls, **floor}.items():
+            before = cpu_seconds(server.pid)
+            rate, done = wrk(port, url, args.seconds)
+            cost = "" if before is None else per_request(before, cpu_seconds(server.pid), done)
+            print(f"{name:34} {rate:8.0f}   {cost}", flush=True)
         many = permalinks(database_url, 10_000, remainder=5) or [urls["permalink"]]
         print(
             f"{f'permalink, {len(many):,} different':34}"
-            f" {wrk_many(port, many, args.seconds):8.0f} requests/s",
+            f" {wrk_many(port, many, args.seconds)[0]:8.0f} requests/s",
             flush=True,
         )
         if shutil.which("nginx"):
@@ -341,9 +349,9 @@ def percentile(values: list[float], pct: int) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def wrk(port: int, url: str, seconds: int, *options: str) -> float:
-    """Requests per second from wrk with 32 connections, for url (or with options such as a
-    Lua script, which chooses the paths itself)."""
+def wrk(port: int, url: str, seconds: int, *options: str) -> tuple[float, int]:
+    """Requests per second from wrk with 32 connections, and how many it made, for url (or
+    with options such as a Lua script, which chooses the paths itself)."""
     result = subprocess.run(
         ["wrk", "-t2", "-c32", f"-d{seconds}s", *options, f"http://127.0.0.1:{port}{url}"],
         capture_output=True,
@@ -353,7 +361,36 @@ def wrk(port: int, url: str, seconds: int, *options: str) -> float:
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
     if errors:
         print(f"  ({errors.group(1)} answers were errors)")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+    return rate, int(re.search(r"(\d+) requests in", result.stdout).group(1))
+
+
+def cpu_seconds(session: int) -> tuple[float, float] | None:
+    """CPU seconds used so far by the app (gunicorn's master and workers: the processes of
+    its session) and by PostgreSQL (the processes named postgres on this machine: the
+    embedded server, or a local one). None where /proc cannot tell (not Linux)."""
+    if not Path("/proc/self/stat").exists():
+        return None
+    app = database = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        name, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1].split()
+        ticks = int(fields[11]) + int(fields[12])  # utime and stime (proc(5): fields 14, 15)
+        if int(fields[3]) == session:  # the session id (field 6)
+            app += ticks
+        elif name == "postgres":
+            database += ticks
+    hertz = os.sysconf("SC_CLK_TCK")
+    return app / hertz, database / hertz
+
+
+def per_request(before: tuple[float, float], after: tuple[float, float], requests: int) -> str:
+    app = (after[0] - before[0]) * 1000 / max(requests, 1)
+    database = (after[1] - before[1]) * 1000 / max(requests, 1)
+    return f"{'':18}{app:5.1f} {database:8.1f}"
 
 
 def wrk_many(port: int, urls: list[str], seconds: int) -> float:
@@ -407,8 +444,8 @@ def compare_with_static(app_port: int, page_url: str, seconds: int):
             wait_for(nginx_port)
             wait_for(static_port)
             http_get(nginx_port, page_url)  # fills the cache
-            cached = wrk(nginx_port, page_url, seconds)
-            static = wrk(static_port, "/static.html", seconds)
+            cached, _ = wrk(nginx_port, page_url, seconds)
+            static, _ = wrk(static_port, "/static.html", seconds)
     print(f"\nnginx, 32 clients, {seconds} s, a {len(body) / 1024:.0f} KiB page:")
     print(f"{'home page from the proxy cache':34} {cached:8.0f} requests/s")
     print(f"{'a static file of the same size':34} {static:8.0f} requests/s")
