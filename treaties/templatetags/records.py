@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from ..dates import DatePrecision, format_date
 from ..models import LANGUAGE_CHOICES
 
 register = template.Library()
@@ -46,6 +47,17 @@ def language_name(code):
     gives it, without the dict of a hundred languages that builds at every call (some 40 µs;
     a treaty page lists 20 sources)."""
     return _LANGUAGE_NAMES.get(code, code)
+
+
+@register.filter
+def time_tag(day):
+    """<time datetime="2022-11-08">8 November 2022</time> for a date: what |date:'Y-m-d' and
+    |date:"j F Y" write, without their trip through the format and translation settings,
+    some 25 µs a date (the home page shows some fifty dates, a treaty page forty)."""
+    if day is None:
+        return ""
+    text = format_date(day, DatePrecision.DAY)
+    return format_html('<time datetime="{}">{}</time>', day.isoformat(), text)
 
 
 @register.filter
