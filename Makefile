@@ -76,16 +76,17 @@ audit: $(VENV)/.installed browser
 
 # STATEMENTS=1000000 runs the scale benchmark at the issue's target size (about ten minutes to
 # generate the first time; the database is kept for later runs). wrk and nginx (Debian) measure
-# throughput; installed where we are root and have apt.
+# throughput, valgrind counts instructions; installed where we are root and have apt.
 STATEMENTS ?= 10000
 bench: setup
-	@if { ! command -v wrk || ! command -v nginx; } >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
-	    && command -v apt-get >/dev/null; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; \
+	@if { ! command -v wrk || ! command -v nginx || ! command -v valgrind; } >/dev/null 2>&1 \
+	    && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light valgrind >/dev/null; \
 	fi
 	@echo "== bench/scale.py --statements $(STATEMENTS)"; $(PYTHON) bench/scale.py --statements $(STATEMENTS)
+	@echo "== bench/instructions.py --statements $(STATEMENTS)"; $(PYTHON) bench/instructions.py --statements $(STATEMENTS)
 	@echo "== bench/exports.py --statements $(STATEMENTS)"; $(PYTHON) bench/exports.py --statements $(STATEMENTS)
-	@for script in bench/*.py; do case $$script in bench/scale.py|bench/exports.py) continue;; esac; \
+	@for script in bench/*.py; do case $$script in bench/scale.py|bench/instructions.py|bench/exports.py) continue;; esac; \
 	  echo "== $$script"; $(PYTHON) $$script || exit 1; done
 
 # Stops it whichever process started it (pg_ctl); fails with a clear message if it cannot.

@@ -7,10 +7,10 @@
    URL is requested --runs times by one client: p50 and p95 in milliseconds.
 3. wrk with 32 connections for --seconds per URL: requests per second, uncached, and the
    CPU time each request cost gunicorn's processes and PostgreSQL's (read from /proc on
-   Linux). This machine's speed swings from minute to minute, and requests per second with
-   it; the CPU time a request costs moves far less, and says what a goal asks: with two
-   cores, 100 requests/s leave 20 ms of CPU a request for the app, the database, wrk and
-   the kernel together.
+   Linux): where a page's time goes, and what a goal asks of it (with two cores, 100
+   requests/s leave 20 ms of CPU a request for the app, the database, wrk and the kernel
+   together). On a shared virtual machine both figures swing with its neighbours' load;
+   bench/instructions.py counts what does not.
 4. nginx with deploy/nginx.conf (its proxy cache) in front of the same gunicorn: a cached page
    against a static file of the same size served by the same nginx, in the same run.
 
@@ -104,9 +104,9 @@ def main():
         # around a list of a few topics (two small queries).
         floor = {"topic list (for scale)": others["topic list (the lightest page)"]}
         for name, url in {**urls, **floor}.items():
-            before = cpu_seconds(server.pid)
+            before = cpu_ticks(server.pid)
             rate, done = wrk(port, url, args.seconds)
-            cost = "" if before is None else per_request(before, cpu_seconds(server.pid), done)
+            cost = "" if before is None else per_request(before, cpu_ticks(server.pid), done)
             print(f"{name:34} {rate:8.0f}   {cost}", flush=True)
         many = permalinks(database_url, 10_000, remainder=5) or [urls["permalink"]]
         print(
@@ -365,35 +365,39 @@ def wrk(port: int, url: str, seconds: int, *options: str) -> tuple[float, int]:
     return rate, int(re.search(r"(\d+) requests in", result.stdout).group(1))
 
 
-def cpu_seconds(session: int) -> tuple[float, float] | None:
-    """CPU seconds used so far by the app (gunicorn's master and workers: the processes of
-    its session) and by PostgreSQL (the processes named postgres on this machine: the
-    embedded server, or a local one). None where /proc cannot tell (not Linux)."""
+def cpu_ticks(session: int) -> dict[tuple[int, int], tuple[str, int]] | None:
+    """CPU ticks used so far by each process of the app (gunicorn's master and workers: the
+    processes of its session) and of PostgreSQL (the processes named postgres on this
+    machine: the embedded server, or a local one), keyed by process id and start time. None
+    where /proc cannot tell (not Linux)."""
     if not Path("/proc/self/stat").exists():
         return None
-    app = database = 0
+    ticks = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
         except OSError:  # the process ended meanwhile
             continue
         name, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1].split()
-        ticks = int(fields[11]) + int(fields[12])  # utime and stime (proc(5): fields 14, 15)
-        if int(fields[3]) == session:  # the session id (field 6)
-            app += ticks
-        elif name == "postgres":
-            database += ticks
-    hertz = os.sysconf("SC_CLK_TCK")
-    return app / hertz, database / hertz
+        # proc(5): the session id is field 6, utime and stime 14 and 15, the start time 22.
+        kind = "app" if int(fields[3]) == session else "database" if name == "postgres" else ""
+        if kind:
+            ticks[int(stat.parent.name), int(fields[19])] = kind, int(fields[11]) + int(fields[12])
+    return ticks
 
 
-def per_request(before: tuple[float, float], after: tuple[float, float], requests: int) -> str:
-    app = (after[0] - before[0]) * 1000 / max(requests, 1)
-    database = (after[1] - before[1]) * 1000 / max(requests, 1)
-    return f"{'':18}{app:5.1f} {database:8.1f}"
+def per_request(before: dict, after: dict, requests: int) -> str:
+    """The CPU milliseconds a request cost the app and the database between two cpu_ticks().
+    A process that ended in between (a database connection closed) is left out: this may
+    count a little less than was used, never more."""
+    used = {"app": 0, "database": 0}
+    for process, (kind, ticks) in after.items():
+        used[kind] += ticks - before.get(process, (kind, 0))[1]
+    to_ms = 1000 / os.sysconf("SC_CLK_TCK") / max(requests, 1)
+    return f"{'':18}{used['app'] * to_ms:5.1f} {used['database'] * to_ms:8.1f}"
 
 
-def wrk_many(port: int, urls: list[str], seconds: int) -> float:
+def wrk_many(port: int, urls: list[str], seconds: int) -> tuple[float, int]:
     """wrk requesting urls in turn (a Lua script), so that no one of them stays warm."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         paths = ", ".join(f'"{url}"' for url in urls)
