@@ -1,7 +1,10 @@
 """Remembered addresses (treaties/links.py): the same as reverse(), under any script prefix."""
 
-from django.urls import clear_script_prefix, reverse, set_script_prefix
+import pytest
+from django.template import engines
+from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
+from treaties.context_processors import SiteUrls
 from treaties.links import address
 
 
@@ -43,3 +46,14 @@ def test_an_address_follows_the_urlconf(settings):
     assert address("treaties:topic_detail", slug="inspections") == "/topics/inspections/"
     settings.ROOT_URLCONF = "tests.urls_moved"
     assert address("treaties:topic_detail", slug="inspections") == "/moved/topics/inspections/"
+
+
+@pytest.mark.django_db
+def test_the_layout_links_to_the_sections_through_remembered_addresses(client):
+    links = engines["django"].from_string("{{ urls.treaty_list }} {{ urls.search }}")
+    assert links.render({"urls": SiteUrls()}) == f"{reverse('treaties:treaty_list')} /search/"
+    with pytest.raises(NoReverseMatch):  # a typo fails as {% url %} would, not silently
+        SiteUrls()["treaty_lists"]
+    page = client.get(reverse("treaties:topic_list")).content.decode()
+    assert f'<a href="{reverse("treaties:who_said_what")}">Who said what</a>' in page
+    assert f'action="{reverse("treaties:search")}"' in page
