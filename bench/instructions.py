@@ -58,7 +58,7 @@ def main():
     )
     pages = {url: url for url in args.urls} or {
         **scale.page_urls(database_url),
-        "topic list (the lightest page)": "/topics/",
+        "topic list (the lightest page)": scale.LIGHTEST_PAGE,
     }
     print(f"\nMillions of instructions a request, the app's process ({args.requests} requests):")
     for name, url in pages.items():

@@ -41,6 +41,9 @@ PYTHON = sys.executable
 # Requests before the timed ones: each lands on either of the two workers, and six warm both
 # with a probability of 97%.
 WARM_UPS = 6
+# The layout around a list of a few topics: what the stack gives for a page that does next to
+# nothing, for scale.
+LIGHTEST_PAGE = "/topics/"
 GOALS_MS = {"permalink": 20}  # p95 goals; every other page 100 ms, search 50 ms
 SEARCHES = {
     "search: one common word": "treaty",
@@ -100,13 +103,14 @@ def main():
             return
         print(f"\n32 clients, {args.seconds} s per URL, uncached (gunicorn, 2 sync workers):")
         print(f"{'page':34} {'req/s':>8}   CPU ms a request: {'app':>5} {'database':>8}")
-        # What the stack gives for a page that does next to nothing, for scale: the layout
-        # around a list of a few topics (two small queries).
-        floor = {"topic list (for scale)": others["topic list (the lightest page)"]}
+        floor = {"topic list (for scale)": LIGHTEST_PAGE}
+        database = postmaster(database_url)
         for name, url in {**urls, **floor}.items():
-            before = cpu_ticks(server.pid)
+            before = cpu_ticks(server.pid, database)
             rate, done = wrk(port, url, args.seconds)
-            cost = "" if before is None else per_request(before, cpu_ticks(server.pid), done)
+            cost = ""
+            if before is not None and database is not None:
+                cost = per_request(before, cpu_ticks(server.pid, database), done)
             print(f"{name:34} {rate:8.0f}   {cost}", flush=True)
         many = permalinks(database_url, 10_000, remainder=5) or [urls["permalink"]]
         print(
@@ -239,7 +243,7 @@ def other_urls(database_url: str, port: int) -> dict[str, str]:
         "API: one statement": f"/api/statements/{latest}/",
         "sitemap index": "/sitemap.xml",
         "sitemap, a page of statements": f"/{sitemap_page}",
-        "topic list (the lightest page)": "/topics/",
+        "topic list (the lightest page)": LIGHTEST_PAGE,
     }
 
 
@@ -365,36 +369,53 @@ def wrk(port: int, url: str, seconds: int, *options: str) -> tuple[float, int]:
     return rate, int(re.search(r"(\d+) requests in", result.stdout).group(1))
 
 
-def cpu_ticks(session: int) -> dict[tuple[int, int], tuple[str, int]] | None:
-    """CPU ticks used so far by each process of the app (gunicorn's master and workers: the
-    processes of its session) and of PostgreSQL (the processes named postgres on this
-    machine: the embedded server, or a local one), keyed by process id and start time. None
-    where /proc cannot tell (not Linux)."""
+def postmaster(database_url: str) -> int | None:
+    """The process id of the PostgreSQL server behind database_url, when it runs on this
+    machine (its postmaster.pid is readable); None for a server elsewhere."""
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        (folder,) = conn.execute("SHOW data_directory").fetchone()
+    try:
+        return int((Path(folder) / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def cpu_ticks(*parents: int | None) -> list[int] | None:
+    """CPU ticks used so far by each parent process and its children: gunicorn's master and
+    its workers, PostgreSQL's postmaster and its backends. A child that has ended counts in
+    its parent's (cutime and cstime, once reaped), so a database connection closed during a
+    run loses nothing. None where /proc cannot tell (not Linux), 0 for a parent not here."""
     if not Path("/proc/self/stat").exists():
         return None
-    ticks = {}
+    ticks = [0] * len(parents)
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
         except OSError:  # the process ended meanwhile
             continue
-        name, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1].split()
-        # proc(5): the session id is field 6, utime and stime 14 and 15, the start time 22.
-        kind = "app" if int(fields[3]) == session else "database" if name == "postgres" else ""
-        if kind:
-            ticks[int(stat.parent.name), int(fields[19])] = kind, int(fields[11]) + int(fields[12])
+        # After the name in parentheses, proc(5)'s fields from the 3rd: the parent's id is
+        # the 4th, utime, stime, cutime and cstime the 14th to 17th.
+        fields = text.rsplit(")", 1)[1].split()
+        pid, parent = int(stat.parent.name), int(fields[1])
+        utime, stime, cutime, cstime = (int(field) for field in fields[11:15])
+        for n, wanted in enumerate(parents):
+            if pid == wanted:
+                ticks[n] += utime + stime + cutime + cstime
+            elif parent == wanted:
+                ticks[n] += utime + stime
     return ticks
 
 
-def per_request(before: dict, after: dict, requests: int) -> str:
-    """The CPU milliseconds a request cost the app and the database between two cpu_ticks().
-    A process that ended in between (a database connection closed) is left out: this may
-    count a little less than was used, never more."""
-    used = {"app": 0, "database": 0}
-    for process, (kind, ticks) in after.items():
-        used[kind] += ticks - before.get(process, (kind, 0))[1]
-    to_ms = 1000 / os.sysconf("SC_CLK_TCK") / max(requests, 1)
-    return f"{'':18}{used['app'] * to_ms:5.1f} {used['database'] * to_ms:8.1f}"
+def per_request(before: list[int], after: list[int], requests: int) -> str:
+    """The CPU milliseconds a request cost the app and the database, between two
+    cpu_ticks()."""
+    app, database = (
+        (b - a) * 1000 / os.sysconf("SC_CLK_TCK") / max(requests, 1)
+        for a, b in zip(before, after, strict=True)
+    )
+    return f"{'':18}{app:5.1f} {database:8.1f}"
 
 
 def wrk_many(port: int, urls: list[str], seconds: int) -> tuple[float, int]:

@@ -54,6 +54,11 @@ def test_the_layout_links_to_the_sections_through_remembered_addresses(client):
     assert links.render({"urls": SiteUrls()}) == f"{reverse('treaties:treaty_list')} /search/"
     with pytest.raises(NoReverseMatch):  # a typo fails as {% url %} would, not silently
         SiteUrls()["treaty_lists"]
+    from treaties import links as remembered
+
+    client.get(reverse("treaties:topic_list"))
+    hits = remembered._reversed.cache_info().hits
     page = client.get(reverse("treaties:topic_list")).content.decode()
+    assert remembered._reversed.cache_info().hits >= hits + 18  # the layout's, at least
     assert f'<a href="{reverse("treaties:who_said_what")}">Who said what</a>' in page
     assert f'action="{reverse("treaties:search")}"' in page

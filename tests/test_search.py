@@ -300,7 +300,8 @@ def _load(n, speaker, treaty):
 # The index lookups run in one transaction (savepoint, SET LOCAL, release: 3); the candidates
 # of statements, with their rank (1); the actors close to the word (1: no one's, here). The
 # overview then reads the first rows of treaties, events and sources with the count of their
-# matches (3, one each), a kind's own page counts the other three (3) and reads its page.
+# matches (3, one each). A kind's own page counts the three kinds other than statements (whose
+# count is known) and actors (no one matched): its own included, 3; then reads its page.
 # Statements shown: 2 (rows with highlighted excerpts; speakers' roles with their
 # organisations); events 1.
 @pytest.mark.parametrize("kind, queries", [("", 10), ("statements", 10), ("events", 9)])
@@ -345,7 +346,7 @@ def test_candidates_are_taken_from_the_index_unsorted(client, quote):
 def test_sources_are_ranked_and_counted_in_one_query_among_their_candidates(
     monkeypatch, django_assert_num_queries
 ):
-    for title in ("Telemetry talks", "Telemetry exchange", "Telemetry again", "Other talks"):
+    for title in ("Telemetry talks", "Telemetry, telemetry", "Telemetry again", "Other talks"):
         make_statement(source=make_source(title))
     make_source("Telemetry, a draft's source")  # behind no published record
     # The statements' candidates, the actors close to the word, then the sources: one query.
@@ -353,6 +354,7 @@ def test_sources_are_ranked_and_counted_in_one_query_among_their_candidates(
         group = next(g for g in finder.groups(["telemetry"]) if g.key == "sources")
         rows, count = group.first(2)
     assert (len(rows), count, group.capped(count)) == (2, 3, False)
+    assert rows[0].title == "Telemetry, telemetry"  # ranked: the word twice in its title
     # The count stops at the candidates taken from the index, and says so.
     monkeypatch.setattr(finder, "CANDIDATES", 2)
     group = next(g for g in finder.groups(["telemetry"]) if g.key == "sources")

@@ -360,8 +360,10 @@ class Group:
     overview_size: int  # how many are shown on the "all kinds" page
 
     def first(self, size: int) -> tuple[list, int]:
-        """The best size records and how many match in all: one query (the count rides along
-        as a window over the matches, which their table or their candidates bound)."""
+        """The best size records and how many match in all. Statements' count is known, and
+        their rows are a slice of their ranked candidates; any other kind's rows are one query,
+        the count riding along as a window over the matches (their table or their candidates
+        bound them)."""
         if self.known_count is not None:
             return list(self.queryset[:size]) if self.known_count else [], self.known_count
         rows = list(self.queryset.annotate(matches=Window(Count("pk")))[:size])

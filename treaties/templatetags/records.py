@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ..dates import DatePrecision, format_date
+from ..dates import DatePrecision, format_date, format_iso
 from ..models import LANGUAGE_CHOICES
 
 register = template.Library()
@@ -56,8 +56,8 @@ def time_tag(day):
     some 25 µs a date (the home page shows some fifty dates, a treaty page forty)."""
     if day is None:
         return ""
-    text = format_date(day, DatePrecision.DAY)
-    return format_html('<time datetime="{}">{}</time>', day.isoformat(), text)
+    iso, text = format_iso(day, DatePrecision.DAY), format_date(day, DatePrecision.DAY)
+    return format_html('<time datetime="{}">{}</time>', iso, text)
 
 
 @register.filter
