@@ -4,6 +4,7 @@ import pytest
 from django.template import engines
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
+from treaties import links
 from treaties.context_processors import SiteUrls
 from treaties.links import address
 
@@ -16,7 +17,6 @@ def test_an_address_is_what_reverse_gives():
 
 
 def test_statements_and_events_link_through_it():
-    from treaties import links
     from treaties.models import Event, Statement
 
     links._reversed.cache_clear()
@@ -50,15 +50,13 @@ def test_an_address_follows_the_urlconf(settings):
 
 @pytest.mark.django_db
 def test_the_layout_links_to_the_sections_through_remembered_addresses(client):
-    links = engines["django"].from_string("{{ urls.treaty_list }} {{ urls.search }}")
-    assert links.render({"urls": SiteUrls()}) == f"{reverse('treaties:treaty_list')} /search/"
+    template = engines["django"].from_string("{{ urls.treaty_list }} {{ urls.search }}")
+    assert template.render({"urls": SiteUrls()}) == f"{reverse('treaties:treaty_list')} /search/"
     with pytest.raises(NoReverseMatch):  # a typo fails as {% url %} would, not silently
         SiteUrls()["treaty_lists"]
-    from treaties import links as remembered
-
     client.get(reverse("treaties:topic_list"))
-    hits = remembered._reversed.cache_info().hits
+    hits = links._reversed.cache_info().hits
     page = client.get(reverse("treaties:topic_list")).content.decode()
-    assert remembered._reversed.cache_info().hits >= hits + 18  # the layout's, at least
+    assert links._reversed.cache_info().hits >= hits + 18  # the layout's, at least
     assert f'<a href="{reverse("treaties:who_said_what")}">Who said what</a>' in page
     assert f'action="{reverse("treaties:search")}"' in page
