@@ -51,12 +51,7 @@ def main():
         "DJANGO_SETTINGS_MODULE": "armscontrol.settings",
         "PYTHONHASHSEED": "0",  # the same dict and set layouts in every run
     }
-    subprocess.run(
-        [scale.PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=scale.BASE_DIR,
-        env=env,
-        check=True,
-    )
+    scale.collect_static(env)
     pages = {url: url for url in args.urls} or {
         **scale.page_urls(database_url),
         "topic list (the lightest page)": scale.LIGHTEST_PAGE,

@@ -65,12 +65,7 @@ def main():
     args = parser.parse_args()
 
     database_url = prepare_database(args.statements, fresh=args.fresh)
-    subprocess.run(
-        [PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=BASE_DIR,
-        env=production_env(database_url),
-        check=True,
-    )
+    collect_static(production_env(database_url))
     port = free_port()
     with serving(gunicorn_command(port), production_env(database_url)) as server:
         wait_for(port)
@@ -273,6 +268,16 @@ def production_env(database_url: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_COOKIES": "false",
     }
+
+
+def collect_static(env: dict[str, str]):
+    """The static files as production serves them (WhiteNoise's manifest, DEBUG off)."""
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+    )
 
 
 def gunicorn_command(port: int) -> list[str]:
