@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "api",
     "feeds",
     "exports",
+    "opensearch_backend",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,25 @@ if redis_url := os.environ.get("REDIS_URL", ""):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Which engine finds the statements and sources a search matches: PostgreSQL's own full-text
+# search (the default, nothing to run), or OpenSearch once one PostgreSQL is not enough
+# (opensearch_backend/__init__.py says how its index is fed; README, "Growing past one
+# machine"). The search page loads and shows the rows from PostgreSQL either way.
+SEARCH_ENGINES = {"postgresql": "", "opensearch": "opensearch_backend.engine.OpenSearchEngine"}
+_search_engine = os.environ.get("SEARCH_ENGINE", "") or "postgresql"
+if _search_engine not in SEARCH_ENGINES:
+    raise ImproperlyConfigured(
+        f"SEARCH_ENGINE must be one of {', '.join(SEARCH_ENGINES)}, not {_search_engine!r}."
+    )
+SEARCH_ENGINE = SEARCH_ENGINES[_search_engine]
+OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "")
+if SEARCH_ENGINE and not OPENSEARCH_URL:
+    raise ImproperlyConfigured("SEARCH_ENGINE=opensearch needs OPENSEARCH_URL.")
+# Several sites can share one OpenSearch cluster: each names its indexes with its own prefix.
+OPENSEARCH_INDEX_PREFIX = os.environ.get("OPENSEARCH_INDEX_PREFIX", "armscontrol")
+# A search waits this long for OpenSearch before PostgreSQL answers it instead.
+OPENSEARCH_TIMEOUT_MS = env_int("OPENSEARCH_TIMEOUT_MS", 2000)
 
 # Lets several checkouts or runs share one server without their test databases colliding.
 if test_name := os.environ.get("TEST_DATABASE_NAME"):

@@ -373,3 +373,62 @@ def test_a_web_process_freezes_what_loading_django_made():
     result = run_python("import gc, armscontrol.wsgi; print(gc.get_freeze_count())", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) > 10_000
+
+
+SHOW_SEARCH = """
+import django
+django.setup()
+from django.conf import settings
+print("ENGINE", settings.SEARCH_ENGINE or "postgresql", settings.OPENSEARCH_URL)
+"""
+
+
+@pytest.mark.parametrize(
+    "choice, engine",
+    [(None, "postgresql"), ("opensearch", "opensearch_backend.engine.OpenSearchEngine")],
+)
+def test_compose_chooses_the_search_engine(compose, choice, engine):
+    secrets = {"SECRET_KEY": "compose-secret-for-the-test", "POSTGRES_PASSWORD": "pw_123-abc"}
+    if choice:
+        secrets["SEARCH_ENGINE"] = choice
+    env = {
+        name: interpolate(value, secrets)
+        for name, value in compose["services"]["web"]["environment"].items()
+    }
+    result = run_python(SHOW_SEARCH, **env)
+    assert result.returncode == 0, result.stderr
+    assert f"ENGINE {engine} http://opensearch:9200" in result.stdout
+
+
+def test_compose_runs_opensearch_and_its_indexer_in_their_profile(compose):
+    services = compose["services"]
+    opensearch, indexer = services["opensearch"], services["search-indexer"]
+    assert opensearch["profiles"] == indexer["profiles"] == ["opensearch"]
+    assert opensearch["image"].startswith("opensearchproject/opensearch:")
+    assert opensearch["environment"]["discovery.type"] == "single-node"
+    assert "_cluster/health" in opensearch["healthcheck"]["test"]
+    assert opensearch["volumes"] == ["opensearch:/usr/share/opensearch/data"]
+    assert "opensearch" in compose["volumes"]
+    assert "ports" not in opensearch
+    assert indexer["depends_on"] == {
+        "migrate": {"condition": "service_completed_successfully"},
+        "opensearch": {"condition": "service_healthy"},
+    }
+    assert indexer["environment"] is services["web"]["environment"]
+    assert "opensearch_index" in indexer["command"] and "--follow" in indexer["command"]
+    # The web containers do not wait for it: without it, PostgreSQL answers searches.
+    assert "opensearch" not in services["web"]["depends_on"]
+
+
+def test_an_unknown_search_engine_is_refused():
+    assert_refused(
+        start(**{**PRODUCTION, "SEARCH_ENGINE": "solr"}),
+        "SEARCH_ENGINE must be one of postgresql, opensearch, not 'solr'.",
+    )
+
+
+def test_opensearch_needs_its_url():
+    assert_refused(
+        start(**{**PRODUCTION, "SEARCH_ENGINE": "opensearch"}),
+        "SEARCH_ENGINE=opensearch needs OPENSEARCH_URL.",
+    )

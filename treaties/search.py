@@ -26,18 +26,24 @@ Bounded work per query: statements and sources are large tables, so the index gi
 CANDIDATES matches, which are then ranked; counts above that are shown as "300+". A search
 of several common words asks the index only for its rarest words, when the planner's
 statistics say they are rare enough together, and checks the others on those rows
-(treaties/word_frequencies.py). Only the page shown gets highlighted excerpts. The
-database's full-text search is the default engine; a site that outgrows one PostgreSQL moves
-these functions to OpenSearch (see the README's scale-out notes) behind the same interface:
-groups(terms) and highlighted().
+(treaties/word_frequencies.py). Only the page shown gets highlighted excerpts.
+
+The database's full-text search is the default engine. A site that outgrows one PostgreSQL
+names another in settings.SEARCH_ENGINE (SEARCH_ENGINE=opensearch: opensearch_backend/),
+which answers only what grows with the data, the statements' and sources' ranked candidates
+(statement_candidates(terms) and source_candidates(terms), ids); their rows are then loaded
+and highlighted here as they are for PostgreSQL's own candidates, and PostgreSQL answers
+whenever that engine cannot (EngineUnavailable).
 """
 
 import contextlib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -63,6 +69,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.html import escape
+from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 
 from .fulltext import CONFIG, folded
@@ -171,6 +178,29 @@ def _headline(field: str, terms: list[str], **options) -> SearchHeadline:
     )
 
 
+# Another engine for the large tables ------------------------------------------------------
+
+
+class EngineUnavailable(Exception):
+    """The engine named by settings.SEARCH_ENGINE could not answer: PostgreSQL answers."""
+
+
+@functools.cache
+def _engine(path: str):
+    return import_string(path)()
+
+
+def _from_engine(question: str, terms: list[str]) -> list[int] | None:
+    """The ranked candidates of the engine named by settings.SEARCH_ENGINE, if one is named
+    and answers (opensearch_backend/engine.py); None when PostgreSQL's search is to answer."""
+    if not settings.SEARCH_ENGINE:
+        return None
+    try:
+        return getattr(_engine(settings.SEARCH_ENGINE), question)(terms)
+    except EngineUnavailable:
+        return None
+
+
 # The result sets, ranked ------------------------------------------------------------------
 
 
@@ -197,8 +227,29 @@ def statements(terms: list[str]) -> tuple[Ranked, int]:
     """Published statements matching every word, best first among the first CANDIDATES the
     index gives, and how many candidates there are. The rows shown come with `headline`,
     their words with the matches marked."""
-    # Taken once, with what ranks them: counting and ranking them does not search the index
-    # again. In no order (not the model's): an ORDER BY would read and sort every match first.
+    ranked = _from_engine("statement_candidates", terms)
+    if ranked is None:
+        ranked = _statement_candidates(terms)
+    shown = (
+        # The search page shows a statement as a card, with its best passage for words.
+        Statement.objects.for_cards().annotate(
+            # A quote of a few sentences is shown whole; a long one as its best passage.
+            headline=Case(
+                When(
+                    LessThanOrEqual(Length("text"), QUOTE_SHOWN_WHOLE),
+                    then=_headline("text", terms, highlight_all=True),
+                ),
+                default=_headline("text", terms, max_words=50, min_words=25, short_word=2),
+            ),
+        )
+    )
+    return Ranked(ranked, len(ranked), shown), len(ranked)
+
+
+def _statement_candidates(terms: list[str]) -> list[int]:
+    """PostgreSQL's answer: the ids of the first CANDIDATES matches the index gives, ranked."""
+    # Taken once, with what ranks them: ranking them does not search the index again. In no
+    # order (not the model's): an ORDER BY would read and sort every match first.
     found = (
         Statement.objects.published()
         .order_by()
@@ -217,21 +268,7 @@ def statements(terms: list[str]) -> tuple[Ranked, int]:
     if len(candidates) < CANDIDATES:
         candidates = list(found.filter(_matching_statements(terms, words))[:CANDIDATES])
     # Best first, then the newest (the model's order).
-    ranked = [pk for _, _, pk in sorted(candidates, reverse=True)]
-    shown = (
-        # The search page shows a statement as a card, with its best passage for words.
-        Statement.objects.for_cards().annotate(
-            # A quote of a few sentences is shown whole; a long one as its best passage.
-            headline=Case(
-                When(
-                    LessThanOrEqual(Length("text"), QUOTE_SHOWN_WHOLE),
-                    then=_headline("text", terms, highlight_all=True),
-                ),
-                default=_headline("text", terms, max_words=50, min_words=25, short_word=2),
-            ),
-        )
-    )
-    return Ranked(ranked, len(candidates), shown), len(candidates)
+    return [pk for _, _, pk in sorted(candidates, reverse=True)]
 
 
 class Unindexed(Func):
@@ -280,30 +317,42 @@ def treaties(terms: list[str]):
     )
 
 
-def sources(terms: list[str]):
-    """Sources behind published records (a draft's source is not public yet), best first
-    among the first CANDIDATES matches. One query: the candidates are a LIMITed subquery, so
-    ranking and counting them (Group.first's window) read at most CANDIDATES rows."""
-    public = Q(
+def public_sources() -> Q:
+    """Sources behind published records: a draft's source is not public yet."""
+    return Q(
         Exists(Statement.objects.published().filter(source=OuterRef("pk")))
         | Exists(Event.objects.published().filter(source=OuterRef("pk")))
     )
-    # The document holds the outlet's names too (treaties/sql/documents.sql).
-    candidates = (
-        Source.objects.filter(public, search_vector=all_words_query(terms))
-        .order_by()
-        .values("pk")[:CANDIDATES]
-    )
+
+
+def _shown_sources(sources, terms: list[str]):
     return (
-        Source.objects.filter(pk__in=candidates)
-        .annotate(
+        sources.annotate(
             rank=SearchRank(F("search_vector"), any_word_query(terms)),
             title_headline=_headline("title", terms, highlight_all=True),
         )
         .select_related("outlet")
         .defer("search_vector")
-        .order_by("-rank", F("published_on").desc(nulls_last=True), "title")
     )
+
+
+def sources(terms: list[str]) -> tuple[object, int | None]:
+    """Public sources, best first among the first CANDIDATES matches, and how many there are
+    when it is known already. PostgreSQL's search is one query: the candidates are a LIMITed
+    subquery, so ranking and counting them (Group.first's window) read at most CANDIDATES
+    rows; another engine gives the ranked candidates, and their rows are loaded as shown."""
+    if (ranked := _from_engine("source_candidates", terms)) is not None:
+        return Ranked(ranked, len(ranked), _shown_sources(Source.objects.all(), terms)), len(ranked)
+    # The document holds the outlet's names too (treaties/sql/documents.sql).
+    candidates = (
+        Source.objects.filter(public_sources(), search_vector=all_words_query(terms))
+        .order_by()
+        .values("pk")[:CANDIDATES]
+    )
+    ranked = _shown_sources(Source.objects.filter(pk__in=candidates), terms).order_by(
+        "-rank", F("published_on").desc(nulls_last=True), "title"
+    )
+    return ranked, None
 
 
 def _closeness(query: str, name):
@@ -385,12 +434,13 @@ def groups(terms: list[str]) -> list[Group]:
     """Every kind: statements with their candidates taken (at most CANDIDATES), the others
     ready to be read (Group.first and Group.total count them)."""
     statement_matches, statement_count = statements(terms)
+    source_matches, source_count = sources(terms)
     return [
         Group("statements", "Statements", statement_matches, statement_count, 8),
         Group("actors", "Actors", actors(terms), None, 4),
         Group("treaties", "Treaties", treaties(terms), None, 3),
         Group("events", "Events", events(terms), None, 5),
-        Group("sources", "Sources", sources(terms), None, 4),
+        Group("sources", "Sources", source_matches, source_count, 4),
     ]
 
 

@@ -1,0 +1,63 @@
+"""The searches that OpenSearch answers: the statements and the sources a search's words
+match, best first, at most CANDIDATES of each, as ids for treaties/search.py to load."""
+
+import logging
+
+from opensearchpy.exceptions import OpenSearchException
+
+from treaties.search import CANDIDATES, EngineUnavailable
+
+from .client import opensearch
+from .indexing import index_name
+
+logger = logging.getLogger(__name__)
+
+# How much a word found in each part of a record counts, as PostgreSQL's weights A to D do in
+# its documents (treaties/sql/summaries.sql, documents.sql): every word must be found
+# somewhere in the record ("all"), and where it is found ranks it.
+STATEMENT_FIELDS = {"text": 4, "original_text": 2, "names": 2, "context": 1, "note": 0.5}
+SOURCE_FIELDS = {"title": 4, "author": 2, "outlet": 1}
+
+
+def matching(terms: list[str], fields: dict[str, float]) -> dict:
+    """Every word in the record, the last as a prefix (it may still be being typed), as
+    PostgreSQL's search asks; ranked by where the words are found."""
+    words = " ".join(terms)
+    return {
+        "bool": {
+            "must": [{"match_bool_prefix": {"all": {"query": words, "operator": "and"}}}],
+            "should": [
+                {"match": {field: {"query": words, "boost": boost}}}
+                for field, boost in fields.items()
+            ],
+        }
+    }
+
+
+class OpenSearchEngine:
+    """The engine named by settings.SEARCH_ENGINE when SEARCH_ENGINE=opensearch."""
+
+    def statement_candidates(self, terms: list[str]) -> list[int]:
+        return self._ids("statements", matching(terms, STATEMENT_FIELDS), date="date")
+
+    def source_candidates(self, terms: list[str]) -> list[int]:
+        query = matching(terms, SOURCE_FIELDS)
+        query["bool"]["filter"] = [{"term": {"public": True}}]
+        return self._ids("sources", query, date="published_on")
+
+    def _ids(self, kind: str, query: dict, *, date: str) -> list[int]:
+        """The ids of the best CANDIDATES matches, best first, the newest first among equals
+        (OpenSearch ranks every match, and keeps only the best in memory while it does)."""
+        body = {
+            "query": query,
+            "size": CANDIDATES,
+            "_source": False,
+            "track_total_hits": False,
+            "sort": ["_score", {date: {"order": "desc", "missing": "_last"}}],
+        }
+        try:
+            found = opensearch().search(index=index_name(kind), body=body)
+        except OpenSearchException as error:
+            logger.warning("OpenSearch did not answer a search of %s: %s", kind, error)
+            raise EngineUnavailable(str(error)) from error
+        return [int(hit["_id"]) for hit in found["hits"]["hits"]]

@@ -1,0 +1,167 @@
+"""Feeding OpenSearch: its indexes set up from data/indexes.json, and the queue that the
+database's triggers fill (sql/queue.sql) sent to it in batches."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Case, F, Func, TextField, Value, When
+
+from treaties.models import Source, Statement
+from treaties.search import public_sources
+
+from .models import FedIndex, Queued
+
+DEFINITIONS = json.loads((Path(__file__).parent / "data" / "indexes.json").read_text())
+# Changes sent to OpenSearch in one request.
+BATCH = 500
+
+
+class IndexingFailed(Exception):
+    """OpenSearch refused some of a batch: the batch stays queued."""
+
+
+def index_name(kind: str) -> str:
+    return f"{settings.OPENSEARCH_INDEX_PREFIX}-{kind}"
+
+
+def set_up(client, *, recreate: bool = False) -> list[str]:
+    """Creates the indexes that do not exist (all of them again with recreate), switches the
+    queue on, and queues every record for the indexes it created. Returns their names."""
+    created = []
+    for kind, definition in DEFINITIONS.items():
+        name = index_name(kind)
+        if recreate and client.indices.exists(index=name):
+            client.indices.delete(index=name)
+        if not client.indices.exists(index=name):
+            client.indices.create(index=name, body=definition)
+            created.append(name)
+    # Committed first, so that every change from here on is queued by the triggers...
+    for name in DEFINITIONS:
+        FedIndex.objects.get_or_create(name=index_name(name))
+    # ...and every record written before is queued here: the lock waits for the writes in
+    # flight (whose triggers ran before the switch) to commit, and holds new ones for the
+    # few seconds this takes.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "LOCK TABLE treaties_statement, treaties_source, treaties_event IN SHARE MODE"
+        )
+        if index_name("statements") in created:
+            cursor.execute(
+                "INSERT INTO opensearch_backend_queued (kind, record_id) "
+                "SELECT 'statement', id FROM treaties_statement ORDER BY id"
+            )
+        if index_name("sources") in created:
+            cursor.execute(
+                "INSERT INTO opensearch_backend_queued (kind, record_id) "
+                "SELECT 'source', id FROM treaties_source ORDER BY id"
+            )
+    return created
+
+
+STATEMENT_COLUMNS = [
+    "pk", "text", "original_text", "names", "setting_detail", "treaty_names", "editor_note", "date",
+]  # fmt: skip
+
+
+def _database_text(function: str, column: str) -> Func:
+    """One of the database's functions that write the names in search documents."""
+    return Func(F(column), function=function, output_field=TextField())
+
+
+def statement_documents(ids: set[int]) -> dict[int, dict]:
+    """What OpenSearch holds of each published statement among ids: what PostgreSQL's search
+    document holds (treaties/sql/summaries.sql), by the same functions."""
+    rows = (
+        Statement.objects.published()
+        .filter(pk__in=ids)
+        .annotate(
+            names=_database_text("statement_speaker_names", "speaker_id"),
+            treaty_names=_database_text("statement_treaty_names", "pk"),
+        )
+        .values_list(*STATEMENT_COLUMNS)
+    )
+    return {
+        pk: {
+            "text": text,
+            "original_text": original_text,
+            "names": names,
+            "context": f"{setting_detail} {treaty_names}".strip(),
+            "note": editor_note,
+            "date": date.isoformat(),
+        }
+        for pk, text, original_text, names, setting_detail, treaty_names, editor_note, date in rows
+    }
+
+
+def source_documents(ids: set[int]) -> dict[int, dict]:
+    """What OpenSearch holds of each source among ids (treaties/sql/documents.sql), and
+    whether it is public, as the search page counts it."""
+    rows = (
+        Source.objects.filter(pk__in=ids)
+        .annotate(
+            outlet_names=Case(
+                When(outlet__isnull=True, then=Value("")),
+                default=_database_text("statement_speaker_names", "outlet_id"),
+                output_field=TextField(),
+            ),
+            public=public_sources(),
+        )
+        .values_list("pk", "title", "author", "outlet_names", "published_on", "public")
+    )
+    return {
+        pk: {
+            "title": title,
+            "author": author,
+            "outlet": outlet,
+            "published_on": published_on.isoformat() if published_on else None,
+            "public": public,
+        }
+        for pk, title, author, outlet, published_on, public in rows
+    }
+
+
+def actions(queued: list[Queued]) -> list[dict]:
+    """The bulk request for queued changes: each record as it is now, or its deletion when it
+    is no longer there to be found (deleted, or a statement unpublished)."""
+    documents = {
+        Queued.Kind.STATEMENT: ("statements", statement_documents),
+        Queued.Kind.SOURCE: ("sources", source_documents),
+    }
+    lines = []
+    for kind, (index, documents_of) in documents.items():
+        ids = {change.record_id for change in queued if change.kind == kind}
+        found = documents_of(ids) if ids else {}
+        for pk in sorted(ids):
+            target = {"_index": index_name(index), "_id": str(pk)}
+            if pk in found:
+                lines += [{"index": target}, found[pk]]
+            else:
+                lines.append({"delete": target})
+    return lines
+
+
+def send_queued(client, batch: int = BATCH) -> int:
+    """Sends up to batch queued changes to OpenSearch and takes them off the queue; returns
+    how many it took. They leave the queue in the transaction that read them, only once
+    OpenSearch has taken every one: a failure leaves them all queued for the next attempt.
+    Several senders can run at once: each takes rows the others have not locked."""
+    with transaction.atomic():
+        queued = list(Queued.objects.select_for_update(skip_locked=True).order_by("pk")[:batch])
+        if not queued:
+            return 0
+        response = client.bulk(body=actions(queued))
+        if response.get("errors"):
+            refused = [
+                result
+                for item in response["items"]
+                for operation, result in item.items()
+                # Deleting what was never indexed (a draft deleted) is no error.
+                if result.get("status", 500) >= 300
+                and not (operation == "delete" and result.get("status") == 404)
+            ]
+            if refused:
+                raise IndexingFailed(f"OpenSearch refused {len(refused)}: {refused[0]}")
+        Queued.objects.filter(pk__in=[change.pk for change in queued]).delete()
+    return len(queued)

@@ -1,0 +1,59 @@
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from opensearchpy.exceptions import OpenSearchException
+
+from opensearch_backend.client import opensearch as client
+from opensearch_backend.indexing import IndexingFailed, send_queued, set_up
+from opensearch_backend.models import Queued
+
+
+class Command(BaseCommand):
+    help = (
+        "Sets up the OpenSearch indexes (SEARCH_ENGINE=opensearch) and sends them what the "
+        "database has queued: every record the first time, then each change."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--recreate",
+            action="store_true",
+            help="delete the indexes and load everything again (after their definition changed)",
+        )
+        parser.add_argument(
+            "--follow",
+            action="store_true",
+            help="keep sending changes as they are queued, until stopped",
+        )
+        parser.add_argument(
+            "--pause",
+            type=float,
+            default=1.0,
+            help="seconds to wait when the queue is empty, with --follow (default 1)",
+        )
+
+    def handle(self, *, recreate, follow, pause, verbosity, **options):
+        if not settings.OPENSEARCH_URL:
+            raise CommandError("Set OPENSEARCH_URL to the OpenSearch server to feed.")
+        opensearch = client(patient=True)
+        try:
+            created = set_up(opensearch, recreate=recreate)
+            for name in created:
+                self.stdout.write(f"Created the index {name}; every record is queued for it.")
+            sent = self.send(opensearch, verbosity)
+            while follow:
+                time.sleep(pause)
+                sent += self.send(opensearch, verbosity)
+        except (OpenSearchException, IndexingFailed) as error:
+            raise CommandError(f"OpenSearch: {error}. The changes stay queued.") from error
+        self.stdout.write(f"Sent {sent:,} changes; {Queued.objects.count():,} still queued.")
+
+    def send(self, opensearch, verbosity) -> int:
+        """Everything queued now, a batch at a time."""
+        sent = 0
+        while taken := send_queued(opensearch):
+            sent += taken
+            if verbosity > 1:
+                self.stdout.write(f"  sent {sent:,}")
+        return sent

@@ -1,0 +1,29 @@
+from django.db import models
+from django.db.models.functions import Now
+
+
+class FedIndex(models.Model):
+    """An OpenSearch index that this database feeds. While one is on record, the triggers
+    of sql/queue.sql queue changes; without one (PostgreSQL's own search) they do nothing."""
+
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Queued(models.Model):
+    """A record whose search document changed since OpenSearch last took it. Written by the
+    database's triggers; read and deleted by indexing.send_queued()."""
+
+    class Kind(models.TextChoices):
+        STATEMENT = "statement"
+        SOURCE = "source"
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    record_id = models.BigIntegerField()
+    queued_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self):
+        return f"{self.kind} {self.record_id}"

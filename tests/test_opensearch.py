@@ -1,0 +1,253 @@
+"""OpenSearch as the search engine (opensearch_backend): the queue the database fills, the
+indexes it feeds, and the search page answered from them, with the real opensearch-py client
+talking to a stand-in server (tests/fake_opensearch.py)."""
+
+import datetime
+import logging
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from opensearch_backend import indexing
+from opensearch_backend.client import opensearch
+from opensearch_backend.models import FedIndex, Queued
+from tests.conftest import make_actor, make_event, make_source, make_statement, make_treaty
+from tests.fake_opensearch import FakeOpenSearch
+from treaties.models import ActorAlias, Status
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("treaties:search")
+STATEMENTS, SOURCES = "test-statements", "test-sources"
+
+
+@pytest.fixture(scope="session")
+def fake_server():
+    server = FakeOpenSearch()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake(fake_server, settings):
+    """OpenSearch chosen as the engine, its indexes named test-*, served by the stand-in."""
+    fake_server.reset()
+    settings.SEARCH_ENGINE = settings.SEARCH_ENGINES["opensearch"]
+    settings.OPENSEARCH_URL = fake_server.url
+    settings.OPENSEARCH_INDEX_PREFIX = "test"
+    return fake_server
+
+
+def queued() -> set[tuple[str, int]]:
+    return set(Queued.objects.values_list("kind", "record_id"))
+
+
+def feed(fake) -> None:
+    """Sets the indexes up and sends them everything queued, as the command does."""
+    call_command("opensearch_index", verbosity=0)
+
+
+def shown(response, key="statements") -> list[int]:
+    group = next(g for g in response.context["groups"] if g["key"] == key)
+    return [record.pk for record in group["items"]]
+
+
+# The queue ---------------------------------------------------------------------------------
+
+
+def test_nothing_is_queued_while_no_index_is_fed():
+    make_statement()
+    assert not Queued.objects.exists()
+
+
+def test_every_change_to_a_document_is_queued_once_an_index_is_fed():
+    FedIndex.objects.create(name=STATEMENTS)
+    speaker = make_actor("Sergei Ryabkov")
+    draft_source = make_source("Ryabkov on telemetry")
+    statement = make_statement(speaker=speaker, source=draft_source, status=Status.DRAFT)
+    assert queued() == {("statement", statement.pk), ("source", draft_source.pk)}
+
+    Queued.objects.all().delete()
+    statement.text = "Telemetry exchanges are over."
+    statement.save()
+    assert queued() == {("statement", statement.pk)}  # the source is as public as it was
+
+    Queued.objects.all().delete()
+    statement.status = Status.PUBLISHED  # its source becomes public
+    statement.save()
+    assert queued() == {("statement", statement.pk), ("source", draft_source.pk)}
+
+    Queued.objects.all().delete()
+    ActorAlias.objects.create(actor=speaker, name="Сергей Рябков")  # in the document
+    assert queued() == {("statement", statement.pk)}
+
+    Queued.objects.all().delete()
+    treaty = make_treaty("New START")
+    statement.treaties.add(treaty)
+    treaty.name = "Treaty on Measures for the Further Reduction of Strategic Offensive Arms"
+    treaty.save()
+    assert queued() == {("statement", statement.pk)}
+
+    Queued.objects.all().delete()
+    other_source = make_source("Another article")
+    statement.source = other_source
+    statement.save()
+    assert queued() == {
+        ("source", other_source.pk),
+        ("statement", statement.pk),
+        ("source", draft_source.pk),
+    }
+
+    Queued.objects.all().delete()
+    event = make_event(source=draft_source)
+    event.status = Status.DRAFT
+    event.save()
+    assert queued() == {("source", draft_source.pk)}
+
+    Queued.objects.all().delete()
+    statement_pk = statement.pk
+    statement.delete()
+    assert ("statement", statement_pk) in queued()
+
+
+def test_an_edit_that_leaves_the_document_alone_is_not_queued():
+    FedIndex.objects.create(name=STATEMENTS)
+    statement = make_statement()
+    Queued.objects.all().delete()
+    statement.save()
+    assert not Queued.objects.exists()
+
+
+# Feeding the indexes -----------------------------------------------------------------------
+
+
+def test_set_up_creates_the_indexes_and_queues_every_record(fake):
+    published = make_statement(text="Telemetry exchanges are over.")
+    draft = make_statement(status=Status.DRAFT)
+    orphan = make_source("A source behind no record")
+
+    assert indexing.set_up(opensearch()) == [STATEMENTS, SOURCES]
+    assert set(fake.indexes) == {STATEMENTS, SOURCES}
+    assert fake.indexes[STATEMENTS]["definition"] == indexing.DEFINITIONS["statements"]
+    assert set(FedIndex.objects.values_list("name", flat=True)) == {STATEMENTS, SOURCES}
+    assert {("statement", published.pk), ("statement", draft.pk)} <= queued()
+    assert ("source", orphan.pk) in queued()
+    # Set up already: nothing created, nothing queued again.
+    Queued.objects.all().delete()
+    assert indexing.set_up(opensearch()) == []
+    assert not Queued.objects.exists()
+
+
+def test_the_command_sends_each_record_as_it_is(fake):
+    speaker = make_actor("Maria Zakharova", aliases=["María Zajárova", "Мария Захарова"])
+    treaty = make_treaty("New START", name="Treaty on Strategic Offensive Arms")
+    statement = make_statement(
+        speaker=speaker,
+        treaties=[treaty],
+        text="We maintain specific contacts.",
+        setting_detail="briefing",
+        date=datetime.date(2022, 11, 9),
+    )
+    draft = make_statement(status=Status.DRAFT)
+    feed(fake)
+
+    assert not Queued.objects.exists()
+    assert fake.documents(STATEMENTS) == {
+        str(statement.pk): {
+            "text": "We maintain specific contacts.",
+            "original_text": "",
+            "names": "Maria Zakharova María Zajárova Мария Захарова",
+            "context": "briefing New START Treaty on Strategic Offensive Arms",
+            "note": "",
+            "date": "2022-11-09",
+        }
+    }
+    assert fake.documents(SOURCES)[str(statement.source_id)]["public"] is True
+    assert fake.documents(SOURCES)[str(draft.source_id)]["public"] is False
+
+    statement.status = Status.DRAFT  # unpublished: out of the index
+    statement.save()
+    feed(fake)
+    assert fake.documents(STATEMENTS) == {}
+    assert fake.documents(SOURCES)[str(statement.source_id)]["public"] is False
+
+
+def test_a_refused_batch_stays_queued(fake):
+    feed(fake)
+    make_statement()
+    before = queued()
+    fake.refuse_writes = True
+    with pytest.raises(CommandError, match="stay queued"):
+        feed(fake)
+    assert queued() == before
+    fake.refuse_writes = False
+    feed(fake)
+    assert not Queued.objects.exists()
+
+
+def test_the_command_needs_a_server(settings):
+    settings.OPENSEARCH_URL = ""
+    with pytest.raises(CommandError, match="OPENSEARCH_URL"):
+        call_command("opensearch_index")
+
+
+# The search page on OpenSearch -------------------------------------------------------------
+
+
+def test_the_search_page_shows_opensearchs_ranking_from_postgresql(fake, client):
+    zakharova = make_actor("Maria Zakharova", aliases=["María Zajárova", "Мария Захарова"])
+    in_text = make_statement(text="Zakharova's own words, quoted by Zakharova herself.")
+    older = make_statement(speaker=zakharova, date=datetime.date(2021, 1, 1))
+    newer = make_statement(speaker=zakharova, date=datetime.date(2022, 1, 1))
+    make_statement(speaker=zakharova, status=Status.DRAFT)
+    source = make_source("Zakharova on specific contacts")
+    make_statement(source=source)
+    feed(fake)
+
+    for spelling in ("Zakharova", "zajarova", "Захарова"):
+        response = client.get(URL, {"q": spelling})
+        assert response.status_code == 200
+        if spelling == "Zakharova":
+            # In the text counts most; then the newest.
+            assert shown(response) == [in_text.pk, newer.pk, older.pk]
+        else:
+            assert shown(response) == [newer.pk, older.pk]
+    response = client.get(URL, {"q": "Zakharova", "kind": "sources"})
+    assert shown(response, "sources") == [source.pk]
+    # PostgreSQL highlights the rows shown.
+    assert "<mark>Zakharova</mark>" in response.content.decode()
+    assert [name for name, _ in fake.searches][-2:] == [STATEMENTS, SOURCES]
+
+
+def test_the_last_word_is_a_prefix_and_every_word_must_match(fake, client):
+    statement = make_statement(text="We maintain specific contacts with the United States.")
+    feed(fake)
+    assert shown(client.get(URL, {"q": "specific cont"})) == [statement.pk]
+    assert shown(client.get(URL, {"q": "specific telemetry"})) == []
+
+
+def test_postgresql_answers_while_opensearch_cannot(fake, client, settings, caplog):
+    statement = make_statement(text="We maintain specific contacts.")
+    settings.OPENSEARCH_URL = "http://127.0.0.1:9"  # nothing listens there
+    with caplog.at_level(logging.WARNING, logger="opensearch_backend.engine"):
+        response = client.get(URL, {"q": "specific"})
+    assert response.status_code == 200
+    assert shown(response) == [statement.pk]
+    assert "OpenSearch did not answer" in caplog.text
+
+
+def test_the_query_count_is_postgresqls_less_the_candidates(
+    fake, client, django_assert_num_queries
+):
+    speaker = make_actor("Maria Zakharova")
+    for n in range(3):
+        source = make_source(f"Specific contacts, article {n}")
+        make_statement(speaker=speaker, source=source, text=f"Specific contacts {n}.")
+    feed(fake)
+    # As on PostgreSQL's search (test_search.py) but with no candidate query: the index
+    # lookups' transaction (3), the actors (1), treaties and events (2), the sources shown
+    # (1: their ids came from OpenSearch), the statements shown and their speakers' roles (2).
+    with django_assert_num_queries(9):
+        response = client.get(URL, {"q": "specific"})
+    assert (len(shown(response)), len(shown(response, "sources"))) == (3, 3)
