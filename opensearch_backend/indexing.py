@@ -28,18 +28,20 @@ def index_name(kind: str) -> str:
 
 def set_up(client, *, recreate: bool = False) -> list[str]:
     """Creates the indexes that do not exist (all of them again with recreate), switches the
-    queue on, and queues every record for the indexes it created. Returns their names."""
-    created = []
+    queue on, and queues every record for each index that was just created or was not fed
+    from this database. Returns the names of those indexes."""
+    loading = []
     for kind, definition in DEFINITIONS.items():
         name = index_name(kind)
         if recreate and client.indices.exists(index=name):
             client.indices.delete(index=name)
-        if not client.indices.exists(index=name):
+        created = not client.indices.exists(index=name)
+        if created:
             client.indices.create(index=name, body=definition)
-            created.append(name)
-    # Committed first, so that every change from here on is queued by the triggers...
-    for name in DEFINITIONS:
-        FedIndex.objects.get_or_create(name=index_name(name))
+        # Committed at once, so that every change from here on is queued by the triggers...
+        _, registered = FedIndex.objects.get_or_create(name=name)
+        if created or registered:
+            loading.append(kind)
     # ...and every record written before is queued here: the lock waits for the writes in
     # flight (whose triggers ran before the switch) to commit, and holds new ones for the
     # few seconds this takes.
@@ -47,17 +49,17 @@ def set_up(client, *, recreate: bool = False) -> list[str]:
         cursor.execute(
             "LOCK TABLE treaties_statement, treaties_source, treaties_event IN SHARE MODE"
         )
-        if index_name("statements") in created:
+        if "statements" in loading:
             cursor.execute(
                 "INSERT INTO opensearch_backend_queued (kind, record_id) "
                 "SELECT 'statement', id FROM treaties_statement ORDER BY id"
             )
-        if index_name("sources") in created:
+        if "sources" in loading:
             cursor.execute(
                 "INSERT INTO opensearch_backend_queued (kind, record_id) "
                 "SELECT 'source', id FROM treaties_source ORDER BY id"
             )
-    return created
+    return [index_name(kind) for kind in loading]
 
 
 STATEMENT_COLUMNS = [
@@ -124,17 +126,29 @@ def source_documents(ids: set[int]) -> dict[int, dict]:
 
 def actions(queued: list[Queued]) -> list[dict]:
     """The bulk request for queued changes: each record as it is now, or its deletion when it
-    is no longer there to be found (deleted, or a statement unpublished)."""
+    is no longer there to be found (deleted, or a statement unpublished).
+
+    Each carries the id of its latest queued change as an external version, which OpenSearch
+    keeps only if it is at least the version it holds: when senders run side by side, one that
+    read a record before a later change cannot overwrite what another read after it."""
     documents = {
         Queued.Kind.STATEMENT: ("statements", statement_documents),
         Queued.Kind.SOURCE: ("sources", source_documents),
     }
     lines = []
     for kind, (index, documents_of) in documents.items():
-        ids = {change.record_id for change in queued if change.kind == kind}
-        found = documents_of(ids) if ids else {}
-        for pk in sorted(ids):
-            target = {"_index": index_name(index), "_id": str(pk)}
+        versions = {}
+        for change in queued:
+            if change.kind == kind:
+                versions[change.record_id] = max(change.pk, versions.get(change.record_id, 0))
+        found = documents_of(set(versions)) if versions else {}
+        for pk, version in sorted(versions.items()):
+            target = {
+                "_index": index_name(index),
+                "_id": str(pk),
+                "version": version,
+                "version_type": "external_gte",
+            }
             if pk in found:
                 lines += [{"index": target}, found[pk]]
             else:
@@ -142,11 +156,18 @@ def actions(queued: list[Queued]) -> list[dict]:
     return lines
 
 
+def taken_already(operation: str, result: dict) -> bool:
+    """Whether a refusal means there was nothing to do: a later version of the record is in
+    the index already (sent by another sender), or what is deleted was never indexed."""
+    return result.get("status") == 409 or (operation == "delete" and result.get("status") == 404)
+
+
 def send_queued(client, batch: int = BATCH) -> int:
     """Sends up to batch queued changes to OpenSearch and takes them off the queue; returns
     how many it took. They leave the queue in the transaction that read them, only once
     OpenSearch has taken every one: a failure leaves them all queued for the next attempt.
-    Several senders can run at once: each takes rows the others have not locked."""
+    Several senders can run at once: each takes rows the others have not locked (and see
+    actions() for their order)."""
     with transaction.atomic():
         queued = list(Queued.objects.select_for_update(skip_locked=True).order_by("pk")[:batch])
         if not queued:
@@ -157,11 +178,17 @@ def send_queued(client, batch: int = BATCH) -> int:
                 result
                 for item in response["items"]
                 for operation, result in item.items()
-                # Deleting what was never indexed (a draft deleted) is no error.
-                if result.get("status", 500) >= 300
-                and not (operation == "delete" and result.get("status") == 404)
+                if result.get("status", 500) >= 300 and not taken_already(operation, result)
             ]
             if refused:
                 raise IndexingFailed(f"OpenSearch refused {len(refused)}: {refused[0]}")
         Queued.objects.filter(pk__in=[change.pk for change in queued]).delete()
     return len(queued)
+
+
+def stop_feeding() -> None:
+    """No more changes queued, and none left: for a site that goes back to PostgreSQL's own
+    search. The indexes stay in OpenSearch; setting up again loads them afresh."""
+    with transaction.atomic():
+        FedIndex.objects.all().delete()
+        Queued.objects.all().delete()

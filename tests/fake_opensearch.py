@@ -51,33 +51,33 @@ class FakeOpenSearch:
     def bulk(self, lines: list[dict]) -> dict:
         items = []
         while lines:
-            action = lines.pop(0)
-            ((operation, target),) = action.items()
-            index = self.indexes.get(target["_index"])
-            if operation == "index":
-                document = lines.pop(0)
-                status = self._index(index, target["_id"], document)
-            else:
-                found = index and index["documents"].pop(target["_id"], None)
-                status = 200 if found else 404
-            items.append(
-                {operation: {"_index": target["_index"], "_id": target["_id"], "status": status}}
-            )
-        return {
-            "errors": any(item[op]["status"] >= 300 for item in items for op in item),
-            "items": items,
-        }
+            ((operation, target),) = lines.pop(0).items()
+            document = lines.pop(0) if operation == "index" else None
+            status = self._write(self.indexes.get(target["_index"]), target, document)
+            items.append({operation: {**target, "status": status}})
+        errors = any(result["status"] >= 300 for item in items for result in item.values())
+        return {"errors": errors, "items": items}
 
-    def _index(self, index, pk, document) -> int:
+    def _write(self, index, target, document) -> int:
+        """An index or delete action (document None), with its external version."""
         if index is None:
             return 404
         if self.refuse_writes:
             return 429
-        properties = index["definition"]["mappings"]["properties"]
-        if set(document) - set(properties):
+        pk, version = target["_id"], target.get("version")
+        assert version is None or target["version_type"] == "external_gte"
+        if version is not None and version < index["versions"].get(pk, 0):
+            return 409  # version_conflict_engine_exception
+        if document is None:
+            if index["documents"].pop(pk, None) is None:
+                return 404
+        elif set(document) - set(index["definition"]["mappings"]["properties"]):
             return 400  # strict_dynamic_mapping_exception
-        index["documents"][pk] = document
-        return 201
+        else:
+            index["documents"][pk] = document
+        if version is not None:
+            index["versions"][pk] = version
+        return 200 if document is None else 201
 
     def search(self, name: str, body: dict) -> dict:
         self.searches.append((name, body))
@@ -144,7 +144,8 @@ class _Handler(BaseHTTPRequestHandler):
         name = self.path.strip("/")
         if name in self.fake.indexes:
             return self._answer(400, {"error": {"type": "resource_already_exists_exception"}})
-        self.fake.indexes[name] = {"definition": json.loads(self._body()), "documents": {}}
+        definition = json.loads(self._body())
+        self.fake.indexes[name] = {"definition": definition, "documents": {}, "versions": {}}
         self._answer(200, {"acknowledged": True, "index": name})
 
     def do_DELETE(self):

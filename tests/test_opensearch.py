@@ -3,6 +3,7 @@ indexes it feeds, and the search page answered from them, with the real opensear
 talking to a stand-in server (tests/fake_opensearch.py)."""
 
 import datetime
+import io
 import logging
 
 import pytest
@@ -184,6 +185,60 @@ def test_a_refused_batch_stays_queued(fake):
     fake.refuse_writes = False
     feed(fake)
     assert not Queued.objects.exists()
+
+
+def test_a_sender_that_read_a_record_before_a_later_change_cannot_overwrite_it(fake):
+    """Senders side by side: one took the first change and read the statement, another took
+    the second change, read it again and sent first. The versions keep the later text."""
+    statement = make_statement()
+    feed(fake)
+    statement.text = "First edit."
+    statement.save()
+    slow_sender = indexing.actions(list(Queued.objects.all()))
+    statement.text = "Second edit."
+    statement.save()
+    indexing.send_queued(opensearch())
+    response = opensearch().bulk(body=slow_sender)
+    assert [item["index"]["status"] for item in response["items"]] == [409]
+    assert indexing.taken_already("index", response["items"][0]["index"])
+    assert fake.documents(STATEMENTS)[str(statement.pk)]["text"] == "Second edit."
+
+
+def test_stop_empties_the_queue_and_queues_no_more(fake):
+    statement = make_statement()
+    feed(fake)
+    make_statement()
+    call_command("opensearch_index", stop=True, verbosity=0)
+    assert not FedIndex.objects.exists() and not Queued.objects.exists()
+    statement.text = "An edit while OpenSearch is not fed."
+    statement.save()
+    assert not Queued.objects.exists()
+    # Fed again: the indexes are there, but every record is queued, edits included.
+    assert indexing.set_up(opensearch()) == [STATEMENTS, SOURCES]
+    assert ("statement", statement.pk) in queued()
+
+
+def test_following_outlasts_a_refusal(fake, monkeypatch):
+    """--follow keeps going when OpenSearch refuses a batch, and sends it once it can."""
+    from opensearch_backend.management.commands import opensearch_index
+
+    added = []
+
+    def sleep(seconds):
+        if not added:  # the first pause: an edit, which OpenSearch refuses
+            added.append(make_statement(text="Sent after a refusal."))
+            fake.refuse_writes = True
+        elif seconds == opensearch_index.RETRY_SECONDS:
+            fake.refuse_writes = False
+        elif not Queued.objects.exists():
+            raise KeyboardInterrupt  # stopped, as by Ctrl-C
+
+    monkeypatch.setattr(opensearch_index.time, "sleep", sleep)
+    errors = io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        call_command("opensearch_index", follow=True, stderr=errors, verbosity=0)
+    assert "The changes stay queued." in errors.getvalue()
+    assert fake.documents(STATEMENTS)[str(added[0].pk)]["text"] == "Sent after a refusal."
 
 
 def test_the_command_needs_a_server(settings):

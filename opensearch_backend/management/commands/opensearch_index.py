@@ -5,8 +5,11 @@ from django.core.management.base import BaseCommand, CommandError
 from opensearchpy.exceptions import OpenSearchException
 
 from opensearch_backend.client import opensearch as client
-from opensearch_backend.indexing import IndexingFailed, send_queued, set_up
+from opensearch_backend.indexing import IndexingFailed, send_queued, set_up, stop_feeding
 from opensearch_backend.models import Queued
+
+# With --follow, how long to wait after OpenSearch refused or did not answer.
+RETRY_SECONDS = 10
 
 
 class Command(BaseCommand):
@@ -27,27 +30,40 @@ class Command(BaseCommand):
             help="keep sending changes as they are queued, until stopped",
         )
         parser.add_argument(
+            "--stop",
+            action="store_true",
+            help="stop queueing changes and empty the queue (back to PostgreSQL's own search)",
+        )
+        parser.add_argument(
             "--pause",
             type=float,
             default=1.0,
             help="seconds to wait when the queue is empty, with --follow (default 1)",
         )
 
-    def handle(self, *, recreate, follow, pause, verbosity, **options):
+    def handle(self, *, recreate, follow, stop, pause, verbosity, **options):
+        if stop:
+            stop_feeding()
+            self.stdout.write("Changes are no longer queued; the queue is empty.")
+            return
         if not settings.OPENSEARCH_URL:
             raise CommandError("Set OPENSEARCH_URL to the OpenSearch server to feed.")
         opensearch = client(patient=True)
         try:
-            created = set_up(opensearch, recreate=recreate)
-            for name in created:
-                self.stdout.write(f"Created the index {name}; every record is queued for it.")
+            for name in set_up(opensearch, recreate=recreate):
+                self.stdout.write(f"Every record is queued for the index {name}.")
             sent = self.send(opensearch, verbosity)
-            while follow:
-                time.sleep(pause)
-                sent += self.send(opensearch, verbosity)
         except (OpenSearchException, IndexingFailed) as error:
             raise CommandError(f"OpenSearch: {error}. The changes stay queued.") from error
         self.stdout.write(f"Sent {sent:,} changes; {Queued.objects.count():,} still queued.")
+        while follow:
+            time.sleep(pause)
+            try:
+                self.send(opensearch, verbosity)
+            except (OpenSearchException, IndexingFailed) as error:
+                # Kept queued; sent when OpenSearch takes them again.
+                self.stderr.write(f"OpenSearch: {error}. The changes stay queued.")
+                time.sleep(RETRY_SECONDS)
 
     def send(self, opensearch, verbosity) -> int:
         """Everything queued now, a batch at a time."""
