@@ -298,6 +298,7 @@ def test_base_layout_carries_htmx_config_and_canonical_and_no_cookie(client, rec
         "allowEval": False,
         "includeIndicatorStyles": False,
         "historyRestoreAsHxRequest": False,
+        "attributesToSettle": ["class", "width", "height"],
     }
     assert page.canonical == ["http://testserver/"]
     html = response.content.decode()
