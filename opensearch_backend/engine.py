@@ -8,7 +8,7 @@ from opensearchpy.exceptions import OpenSearchException
 from treaties.search import CANDIDATES, EngineUnavailable
 
 from .client import opensearch
-from .indexing import index_name
+from .indexing import index_name, ready
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +55,11 @@ class OpenSearchEngine:
             "track_total_hits": False,
             "sort": ["_score", {date: {"order": "desc", "missing": "_last"}}],
         }
+        name = index_name(kind)
+        if not ready(name):
+            raise EngineUnavailable(f"{name} is still being loaded")
         try:
-            found = opensearch().search(index=index_name(kind), body=body)
+            found = opensearch().search(index=name, body=body)
         except OpenSearchException as error:
             logger.warning("OpenSearch did not answer a search of %s: %s", kind, error)
             raise EngineUnavailable(str(error)) from error

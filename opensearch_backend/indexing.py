@@ -27,21 +27,25 @@ def index_name(kind: str) -> str:
 
 
 def set_up(client, *, recreate: bool = False) -> list[str]:
-    """Creates the indexes that do not exist (all of them again with recreate), switches the
-    queue on, and queues every record for each index that was just created or was not fed
-    from this database. Returns the names of those indexes."""
+    """Creates the indexes that do not exist, or that this database does not feed yet (all of
+    them again with recreate), switches the queue on, and queues every record for each index
+    it created. Returns the names of those indexes, which searches leave alone until
+    mark_ready() (PostgreSQL answers)."""
     loading = []
     for kind, definition in DEFINITIONS.items():
         name = index_name(kind)
-        if recreate and client.indices.exists(index=name):
+        fed = FedIndex.objects.filter(name=name).exists()
+        # An index this database does not feed yet starts empty: what it holds may be
+        # another database's, or records deleted since it was last fed.
+        if (recreate or not fed) and client.indices.exists(index=name):
             client.indices.delete(index=name)
-        created = not client.indices.exists(index=name)
-        if created:
+        if not client.indices.exists(index=name):
             client.indices.create(index=name, body=definition)
-        # Committed at once, so that every change from here on is queued by the triggers...
-        _, registered = FedIndex.objects.get_or_create(name=name)
-        if created or registered:
             loading.append(kind)
+            # Committed at once, so that every change from here on is queued by the triggers...
+            FedIndex.objects.update_or_create(name=name, defaults={"ready": False})
+    if not loading:
+        return []
     # ...and every record written before is queued here: the lock waits for the writes in
     # flight (whose triggers ran before the switch) to commit, and holds new ones for the
     # few seconds this takes.
@@ -184,6 +188,15 @@ def send_queued(client, batch: int = BATCH) -> int:
                 raise IndexingFailed(f"OpenSearch refused {len(refused)}: {refused[0]}")
         Queued.objects.filter(pk__in=[change.pk for change in queued]).delete()
     return len(queued)
+
+
+def mark_ready() -> None:
+    """Once the queue has been emptied, every index fed has everything: searches may use it."""
+    FedIndex.objects.filter(ready=False).update(ready=True)
+
+
+def ready(name: str) -> bool:
+    return FedIndex.objects.filter(name=name, ready=True).exists()
 
 
 def stop_feeding() -> None:

@@ -8,6 +8,9 @@ class FedIndex(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Once everything queued for it when it was set up has been sent: until then searches
+    # are answered by PostgreSQL, not by a half-loaded index.
+    ready = models.BooleanField(default=False)
 
     def __str__(self):
         return self.name

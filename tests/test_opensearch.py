@@ -44,7 +44,7 @@ def queued() -> set[tuple[str, int]]:
     return set(Queued.objects.values_list("kind", "record_id"))
 
 
-def feed(fake) -> None:
+def feed() -> None:
     """Sets the indexes up and sends them everything queued, as the command does."""
     call_command("opensearch_index", verbosity=0)
 
@@ -151,7 +151,7 @@ def test_the_command_sends_each_record_as_it_is(fake):
         date=datetime.date(2022, 11, 9),
     )
     draft = make_statement(status=Status.DRAFT)
-    feed(fake)
+    feed()
 
     assert not Queued.objects.exists()
     assert fake.documents(STATEMENTS) == {
@@ -169,21 +169,21 @@ def test_the_command_sends_each_record_as_it_is(fake):
 
     statement.status = Status.DRAFT  # unpublished: out of the index
     statement.save()
-    feed(fake)
+    feed()
     assert fake.documents(STATEMENTS) == {}
     assert fake.documents(SOURCES)[str(statement.source_id)]["public"] is False
 
 
 def test_a_refused_batch_stays_queued(fake):
-    feed(fake)
+    feed()
     make_statement()
     before = queued()
     fake.refuse_writes = True
     with pytest.raises(CommandError, match="stay queued"):
-        feed(fake)
+        feed()
     assert queued() == before
     fake.refuse_writes = False
-    feed(fake)
+    feed()
     assert not Queued.objects.exists()
 
 
@@ -191,7 +191,7 @@ def test_a_sender_that_read_a_record_before_a_later_change_cannot_overwrite_it(f
     """Senders side by side: one took the first change and read the statement, another took
     the second change, read it again and sent first. The versions keep the later text."""
     statement = make_statement()
-    feed(fake)
+    feed()
     statement.text = "First edit."
     statement.save()
     slow_sender = indexing.actions(list(Queued.objects.all()))
@@ -206,7 +206,7 @@ def test_a_sender_that_read_a_record_before_a_later_change_cannot_overwrite_it(f
 
 def test_stop_empties_the_queue_and_queues_no_more(fake):
     statement = make_statement()
-    feed(fake)
+    feed()
     make_statement()
     call_command("opensearch_index", stop=True, verbosity=0)
     assert not FedIndex.objects.exists() and not Queued.objects.exists()
@@ -258,7 +258,7 @@ def test_the_search_page_shows_opensearchs_ranking_from_postgresql(fake, client)
     make_statement(speaker=zakharova, status=Status.DRAFT)
     source = make_source("Zakharova on specific contacts")
     make_statement(source=source)
-    feed(fake)
+    feed()
 
     for spelling in ("Zakharova", "zajarova", "Захарова"):
         response = client.get(URL, {"q": spelling})
@@ -277,19 +277,53 @@ def test_the_search_page_shows_opensearchs_ranking_from_postgresql(fake, client)
 
 def test_the_last_word_is_a_prefix_and_every_word_must_match(fake, client):
     statement = make_statement(text="We maintain specific contacts with the United States.")
-    feed(fake)
+    feed()
     assert shown(client.get(URL, {"q": "specific cont"})) == [statement.pk]
     assert shown(client.get(URL, {"q": "specific telemetry"})) == []
 
 
 def test_postgresql_answers_while_opensearch_cannot(fake, client, settings, caplog):
     statement = make_statement(text="We maintain specific contacts.")
+    feed()
     settings.OPENSEARCH_URL = "http://127.0.0.1:9"  # nothing listens there
     with caplog.at_level(logging.WARNING, logger="opensearch_backend.engine"):
         response = client.get(URL, {"q": "specific"})
     assert response.status_code == 200
     assert shown(response) == [statement.pk]
     assert "OpenSearch did not answer" in caplog.text
+
+
+def test_an_index_behind_an_edit_shows_nothing_unpublished(fake, client):
+    shown_first = make_statement(text="Specific contacts, still published.")
+    withdrawn = make_statement(text="Specific contacts, withdrawn.")
+    feed()
+    withdrawn.status = Status.DRAFT  # not sent yet: the index still has it
+    withdrawn.save()
+    response = client.get(URL, {"q": "specific"})
+    assert shown(response) == [shown_first.pk]
+    statements = next(g for g in response.context["groups"] if g["key"] == "statements")
+    assert statements["count"] == 1
+    assert str(withdrawn.pk) in fake.documents(STATEMENTS)
+
+
+def test_postgresql_answers_until_the_first_load_is_sent(fake, client):
+    statement = make_statement(text="We maintain specific contacts.")
+    indexing.set_up(opensearch())  # queued, not sent
+    assert shown(client.get(URL, {"q": "specific"})) == [statement.pk]
+    assert fake.searches == []
+    feed()
+    assert shown(client.get(URL, {"q": "specific"})) == [statement.pk]
+    assert [name for name, _ in fake.searches] == [STATEMENTS, SOURCES]
+
+
+def test_an_index_this_database_does_not_feed_starts_empty(fake):
+    """Another database's records, or records deleted while the feeding was stopped."""
+    statement = make_statement()
+    feed()
+    call_command("opensearch_index", stop=True, verbosity=0)
+    statement.delete()  # not queued: nothing is fed
+    feed()
+    assert fake.documents(STATEMENTS) == {}
 
 
 def test_the_query_count_is_postgresqls_less_the_candidates(
@@ -299,10 +333,11 @@ def test_the_query_count_is_postgresqls_less_the_candidates(
     for n in range(3):
         source = make_source(f"Specific contacts, article {n}")
         make_statement(speaker=speaker, source=source, text=f"Specific contacts {n}.")
-    feed(fake)
-    # As on PostgreSQL's search (test_search.py) but with no candidate query: the index
-    # lookups' transaction (3), the actors (1), treaties and events (2), the sources shown
-    # (1: their ids came from OpenSearch), the statements shown and their speakers' roles (2).
-    with django_assert_num_queries(9):
+    feed()
+    # As on PostgreSQL's search (test_search.py), the candidates coming from OpenSearch: the
+    # index lookups' transaction (3); for statements, then sources, whether their index is
+    # loaded and which of its ids are public (4); the actors (1), treaties and events (2), the
+    # sources shown (1), the statements shown and their speakers' roles (2).
+    with django_assert_num_queries(13):
         response = client.get(URL, {"q": "specific"})
     assert (len(shown(response)), len(shown(response, "sources"))) == (3, 3)

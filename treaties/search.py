@@ -190,15 +190,19 @@ def _engine(path: str):
     return import_string(path)()
 
 
-def _from_engine(question: str, terms: list[str]) -> list[int] | None:
+def _from_engine(question: str, terms: list[str], public) -> list[int] | None:
     """The ranked candidates of the engine named by settings.SEARCH_ENGINE, if one is named
-    and answers (opensearch_backend/engine.py); None when PostgreSQL's search is to answer."""
+    and answers (opensearch_backend/engine.py), less any that are not among the public
+    records (an index is seconds behind an edit, more while its feeding is stopped); None
+    when PostgreSQL's search is to answer."""
     if not settings.SEARCH_ENGINE:
         return None
     try:
-        return getattr(_engine(settings.SEARCH_ENGINE), question)(terms)
+        ranked = getattr(_engine(settings.SEARCH_ENGINE), question)(terms)
     except EngineUnavailable:
         return None
+    shown = set(public.filter(pk__in=ranked).values_list("pk", flat=True))
+    return [pk for pk in ranked if pk in shown]
 
 
 # The result sets, ranked ------------------------------------------------------------------
@@ -227,7 +231,7 @@ def statements(terms: list[str]) -> tuple[Ranked, int]:
     """Published statements matching every word, best first among the first CANDIDATES the
     index gives, and how many candidates there are. The rows shown come with `headline`,
     their words with the matches marked."""
-    ranked = _from_engine("statement_candidates", terms)
+    ranked = _from_engine("statement_candidates", terms, Statement.objects.published())
     if ranked is None:
         ranked = _statement_candidates(terms)
     shown = (
@@ -341,7 +345,9 @@ def sources(terms: list[str]) -> tuple[object, int | None]:
     when it is known already. PostgreSQL's search is one query: the candidates are a LIMITed
     subquery, so ranking and counting them (Group.first's window) read at most CANDIDATES
     rows; another engine gives the ranked candidates, and their rows are loaded as shown."""
-    if (ranked := _from_engine("source_candidates", terms)) is not None:
+    if (
+        ranked := _from_engine("source_candidates", terms, Source.objects.filter(public_sources()))
+    ) is not None:
         return Ranked(ranked, len(ranked), _shown_sources(Source.objects.all(), terms)), len(ranked)
     # The document holds the outlet's names too (treaties/sql/documents.sql).
     candidates = (
@@ -402,9 +408,10 @@ class Group:
     key: str
     label: str
     queryset: object
-    # Known for statements, whose candidates are taken before they are ranked; None for the
-    # others, counted by first() or total() when they are read (sources' count is bounded by
-    # their LIMITed candidates, the small tables' by the table).
+    # Known for statements, whose candidates are taken before they are ranked, and for sources
+    # when another engine gave theirs; None for the others, counted by first() or total()
+    # when they are read (PostgreSQL's sources by their LIMITed candidates, the small tables
+    # by the table).
     known_count: int | None
     overview_size: int  # how many are shown on the "all kinds" page
 

@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
                 ),
                 ("name", models.CharField(max_length=200, unique=True)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("ready", models.BooleanField(default=False)),
             ],
         ),
         migrations.CreateModel(

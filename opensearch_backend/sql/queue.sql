@@ -10,11 +10,19 @@
 -- another source: only sources behind published records are public.
 
 CREATE OR REPLACE FUNCTION search_queue(kind text, record bigint) RETURNS void
-LANGUAGE sql AS $$
-    INSERT INTO opensearch_backend_queued (kind, record_id)
-    SELECT kind, record
-    WHERE record IS NOT NULL AND EXISTS (SELECT FROM opensearch_backend_fedindex)
-$$;
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF record IS NULL OR NOT EXISTS (SELECT FROM opensearch_backend_fedindex) THEN
+        RETURN;
+    END IF;
+    IF kind = 'source' THEN
+        -- Whether a source is public changes with other rows (its statements and events),
+        -- which do not lock it: locked here, the changes take their queue ids (the versions
+        -- OpenSearch keeps, see indexing.actions()) in the order they commit.
+        PERFORM FROM treaties_source WHERE id = record FOR NO KEY UPDATE;
+    END IF;
+    INSERT INTO opensearch_backend_queued (kind, record_id) VALUES (kind, record);
+END $$;
 
 CREATE OR REPLACE FUNCTION statement_queued() RETURNS trigger
 LANGUAGE plpgsql AS $$

@@ -5,7 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 from opensearchpy.exceptions import OpenSearchException
 
 from opensearch_backend.client import opensearch as client
-from opensearch_backend.indexing import IndexingFailed, send_queued, set_up, stop_feeding
+from opensearch_backend.indexing import (
+    IndexingFailed,
+    mark_ready,
+    send_queued,
+    set_up,
+    stop_feeding,
+)
 from opensearch_backend.models import Queued
 
 # With --follow, how long to wait after OpenSearch refused or did not answer.
@@ -32,7 +38,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--stop",
             action="store_true",
-            help="stop queueing changes and empty the queue (back to PostgreSQL's own search)",
+            help="stop queueing changes and empty the queue (back to PostgreSQL's own search); "
+            "stop the indexer first: it sets the feeding up again when it starts",
         )
         parser.add_argument(
             "--pause",
@@ -53,6 +60,7 @@ class Command(BaseCommand):
             for name in set_up(opensearch, recreate=recreate):
                 self.stdout.write(f"Every record is queued for the index {name}.")
             sent = self.send(opensearch, verbosity)
+            mark_ready()
         except (OpenSearchException, IndexingFailed) as error:
             raise CommandError(f"OpenSearch: {error}. The changes stay queued.") from error
         self.stdout.write(f"Sent {sent:,} changes; {Queued.objects.count():,} still queued.")
@@ -60,6 +68,7 @@ class Command(BaseCommand):
             time.sleep(pause)
             try:
                 self.send(opensearch, verbosity)
+                mark_ready()
             except (OpenSearchException, IndexingFailed) as error:
                 # Kept queued; sent when OpenSearch takes them again.
                 self.stderr.write(f"OpenSearch: {error}. The changes stay queued.")
