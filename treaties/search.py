@@ -192,16 +192,16 @@ def _engine(path: str):
 
 def _from_engine(question: str, terms: list[str], public) -> list[int] | None:
     """The ranked candidates of the engine named by settings.SEARCH_ENGINE, if one is named
-    and answers (opensearch_backend/engine.py), less any that are not among the public
-    records (an index is seconds behind an edit, more while its feeding is stopped); None
-    when PostgreSQL's search is to answer."""
+    and answers (opensearch_backend/engine.py), less any not among public() (an index is
+    seconds behind an edit, more while its feeding is stopped); None when PostgreSQL's search
+    is to answer."""
     if not settings.SEARCH_ENGINE:
         return None
     try:
         ranked = getattr(_engine(settings.SEARCH_ENGINE), question)(terms)
     except EngineUnavailable:
         return None
-    shown = set(public.filter(pk__in=ranked).values_list("pk", flat=True))
+    shown = set(public().filter(pk__in=ranked).values_list("pk", flat=True))
     return [pk for pk in ranked if pk in shown]
 
 
@@ -231,7 +231,7 @@ def statements(terms: list[str]) -> tuple[Ranked, int]:
     """Published statements matching every word, best first among the first CANDIDATES the
     index gives, and how many candidates there are. The rows shown come with `headline`,
     their words with the matches marked."""
-    ranked = _from_engine("statement_candidates", terms, Statement.objects.published())
+    ranked = _from_engine("statement_candidates", terms, Statement.objects.published)
     if ranked is None:
         ranked = _statement_candidates(terms)
     shown = (
@@ -329,6 +329,10 @@ def public_sources() -> Q:
     )
 
 
+def _public_source_rows():
+    return Source.objects.filter(public_sources())
+
+
 def _shown_sources(sources, terms: list[str]):
     return (
         sources.annotate(
@@ -345,13 +349,12 @@ def sources(terms: list[str]) -> tuple[object, int | None]:
     when it is known already. PostgreSQL's search is one query: the candidates are a LIMITed
     subquery, so ranking and counting them (Group.first's window) read at most CANDIDATES
     rows; another engine gives the ranked candidates, and their rows are loaded as shown."""
-    if (
-        ranked := _from_engine("source_candidates", terms, Source.objects.filter(public_sources()))
-    ) is not None:
+    if (ranked := _from_engine("source_candidates", terms, _public_source_rows)) is not None:
         return Ranked(ranked, len(ranked), _shown_sources(Source.objects.all(), terms)), len(ranked)
     # The document holds the outlet's names too (treaties/sql/documents.sql).
     candidates = (
-        Source.objects.filter(public_sources(), search_vector=all_words_query(terms))
+        _public_source_rows()
+        .filter(search_vector=all_words_query(terms))
         .order_by()
         .values("pk")[:CANDIDATES]
     )
