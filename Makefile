@@ -48,6 +48,9 @@ run: setup
 	@echo "  make editor        (or: $(MANAGE) create_editor NAME)"
 	@echo "in another terminal; no account or password is built in."
 	@echo ""
+	@# The worker beside the site (treaties/sql/refold.sql), stopped with it (Ctrl-C).
+	$(MANAGE) refold_documents --follow --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium for the browser tests; installed only where we are root and have apt.

@@ -432,3 +432,12 @@ def test_opensearch_needs_its_url():
         start(**{**PRODUCTION, "SEARCH_ENGINE": "opensearch"}),
         "SEARCH_ENGINE=opensearch needs OPENSEARCH_URL.",
     )
+
+
+def test_compose_runs_the_worker(compose):
+    services = compose["services"]
+    worker = services["worker"]
+    assert worker["environment"] is services["web"]["environment"]
+    assert worker["depends_on"] == {"migrate": {"condition": "service_completed_successfully"}}
+    assert "refold_documents" in worker["command"] and "--follow" in worker["command"]
+    assert "profiles" not in worker  # always: editors' alias changes wait for it

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.db.models import F, Q, Value
+from django.db.models.functions import Now
 from django.utils.text import Truncator, slugify
 from simple_history.models import HistoricalRecords
 
@@ -1105,6 +1106,22 @@ class TreatyStatement(models.Model):
 
     def __str__(self):
         return f"{self.treaty_id}: {self.statement_id}"
+
+
+class Refold(models.Model):
+    """A speaker whose statements' search documents still hold a name or an alias that has
+    since changed: more of them than one transaction should fold again while an editor
+    waits (treaties/sql/refold.sql), so `manage.py refold_documents` folds them again in
+    batches, in date order from `after`. A speaker with fewer is folded again at once."""
+
+    speaker = models.OneToOneField(Actor, on_delete=models.CASCADE, related_name="+")
+    # The last statement folded again, by (date, id): the batches' keyset.
+    after_date = models.DateField(null=True)
+    after_id = models.BigIntegerField(default=0)
+    queued_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self):
+        return f"refold {self.speaker_id}"
 
 
 # Merges -------------------------------------------------------------------------------------

@@ -1,0 +1,51 @@
+"""A speaker's statements are folded again in batches when they are too many to fold in the
+editor's transaction (treaties/sql/refold.sql)."""
+
+from pathlib import Path
+
+import django.db.models.deletion
+import django.db.models.functions.datetime
+from django.db import migrations, models
+
+REFOLD_SQL = (Path(__file__).resolve().parent.parent / "sql" / "refold.sql").read_text()
+# The functions as summaries.sql first wrote them: every statement folded at once.
+UNDO_REFOLD = """
+CREATE OR REPLACE FUNCTION actor_name_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE treaties_statement SET search_vector = NULL WHERE speaker_id = NEW.id;
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION alias_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE treaties_statement SET search_vector = NULL WHERE speaker_id = OLD.actor_id;
+    END IF;
+    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.actor_id <> OLD.actor_id) THEN
+        UPDATE treaties_statement SET search_vector = NULL WHERE speaker_id = NEW.actor_id;
+    END IF;
+    RETURN NULL;
+END $$;
+DROP FUNCTION IF EXISTS refold_speaker(bigint), refold_at_once();
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("treaties", "0011_event_source_documents"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="Refold",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("after_date", models.DateField(null=True)),
+                ("after_id", models.BigIntegerField(default=0)),
+                ("queued_at", models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ("speaker", models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="treaties.actor")),
+            ],
+        ),
+        migrations.RunSQL(REFOLD_SQL, UNDO_REFOLD),
+    ]
