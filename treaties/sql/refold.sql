@@ -5,7 +5,7 @@
 -- minute of work, which the web's statement timeout would cancel, so the editor could not
 -- save the alias at all) is queued in treaties_refold instead, and `manage.py
 -- refold_documents` folds them in batches of 2,000, in date order (treaties/refolds.py):
--- about 70 s for 150,000 statements, against 33 s in one transaction. Until then searches
+-- about 45 s for 150,000 statements, against 33 s in one transaction. Until then searches
 -- of the new spelling miss some of their quotes.
 
 -- Raised or lowered per session with SET armscontrol.refold_at_once (the tests lower it).
