@@ -6,8 +6,9 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
-from tests.conftest import make_actor, make_statement
+from tests.conftest import admin_form_data, make_actor, make_statement
 from treaties import search as finder
 from treaties.models import ActorAlias, Refold
 from treaties.refolds import refold_batch
@@ -81,3 +82,22 @@ def test_an_alias_removed_leaves_the_documents_of_a_prolific_speaker(two_at_once
     alias.delete()
     call_command("refold_documents", verbosity=0)
     assert found("Рябков") == []
+
+
+def test_the_admin_says_when_the_new_spelling_reaches_the_search(two_at_once, editor_client):
+    speaker, _ = speaker_with(3)
+    url = reverse("admin:treaties_actor_change", args=[speaker.pk])
+    data = admin_form_data(editor_client.get(url))
+    data.update({"aliases-TOTAL_FORMS": "1", "aliases-0-name": "Рябков"})
+    response = editor_client.post(url, data, follow=True)
+    assert ActorAlias.objects.filter(actor=speaker, name="Рябков").exists()
+    assert "searches will find them under the new spelling within a minute" in (
+        response.content.decode()
+    )
+    # A speaker with few statements: nothing to say.
+    quiet, _ = speaker_with(1)
+    url = reverse("admin:treaties_actor_change", args=[quiet.pk])
+    data = admin_form_data(editor_client.get(url))
+    data.update({"aliases-TOTAL_FORMS": "1", "aliases-0-name": "Рябков"})
+    response = editor_client.post(url, data, follow=True)
+    assert "within a minute" not in response.content.decode()

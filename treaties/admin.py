@@ -39,6 +39,7 @@ from .models import (
     ActorAlias,
     ActorMerge,
     Event,
+    Refold,
     Role,
     Source,
     SourceMerge,
@@ -303,6 +304,7 @@ class ActorAdmin(MergeableAdmin):
         names = [actor.name, *actor.aliases.values_list("name", flat=True)]
         if other := similar_actor(names=names, exclude=actor.pk):
             warn_duplicate(request, "This actor", other, MERGE_HINT)
+        tell_about_refold(request, actor)
 
     @admin.display(description="other spellings")
     def alias_list(self, actor):
@@ -316,6 +318,21 @@ class ActorAliasAdmin(HistoryAdmin):
     search_fields = ["name__unaccent", "actor__name__unaccent"]
     list_select_related = ["actor"]
     autocomplete_fields = ["actor"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        tell_about_refold(request, obj.actor)
+
+
+def tell_about_refold(request, actor):
+    """Says when a new name or alias reaches the search after the save, not with it: the
+    speaker has too many statements to update while the editor waits (treaties/refolds.py)."""
+    if Refold.objects.filter(speaker=actor).exists():
+        messages.info(
+            request,
+            f"{actor.name} has many statements: searches will find them under the new "
+            "spelling within a minute, once they have all been updated.",
+        )
 
 
 @admin.register(Role)
