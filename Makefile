@@ -48,10 +48,11 @@ run: setup
 	@echo "  make editor        (or: $(MANAGE) create_editor NAME)"
 	@echo "in another terminal; no account or password is built in."
 	@echo ""
-	@# The worker beside the site (treaties/sql/refold.sql), stopped with it (Ctrl-C).
+	@# The worker beside the site (treaties/sql/refold.sql); Ctrl-C or a TERM stops both.
 	$(MANAGE) refold_documents --follow --verbosity 0 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	$(MANAGE) runserver 127.0.0.1:$(PORT) & server=$$!; \
+	trap 'kill $$worker $$server 2>/dev/null' EXIT INT TERM; \
+	wait $$server
 
 # Debian's Chromium for the browser tests; installed only where we are root and have apt.
 # Elsewhere the browser tests skip loudly (and fail under CI=true).

@@ -24,11 +24,12 @@ from django.utils.text import Truncator
 from simple_history.utils import get_m2m_field_name
 
 from .duplicates import fold
-from .models import Actor, ActorAlias, ActorMerge, Source, SourceMerge, TreatyStatement
+from .models import Actor, ActorAlias, ActorMerge, Refold, Source, SourceMerge, TreatyStatement
 
-# Kept by database triggers (treaties/sql/summaries.sql): they follow a statement to its new
-# speaker by themselves, and moving them here as well would make duplicates.
-KEPT_BY_THE_DATABASE = {TreatyStatement}
+# Kept by database triggers (treaties/sql/summaries.sql, refold.sql): they follow a statement
+# to its new speaker by themselves, and moving them here as well would make duplicates (the
+# winner's aliases, moved first, have queued the winner's refold already).
+KEPT_BY_THE_DATABASE = {TreatyStatement, Refold}
 
 
 class MergeError(Exception):

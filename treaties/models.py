@@ -773,7 +773,8 @@ class Statement(EnteredFromSource, models.Model):
     # The statement's words, its speaker's names and aliases and the names of its treaties in
     # one indexed document, so that one GIN lookup bounds any search ("zakharova specific
     # contacts"). Written by the database (treaties/sql/summaries.sql), also when an alias is
-    # added or a treaty renamed: whatever Django sends here is replaced.
+    # added or a treaty renamed (for thousands of statements, by a worker: refold.sql):
+    # whatever Django sends here is replaced.
     search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -1109,19 +1110,36 @@ class TreatyStatement(models.Model):
 
 
 class Refold(models.Model):
-    """A speaker whose statements' search documents still hold a name or an alias that has
-    since changed: more of them than one transaction should fold again while an editor
-    waits (treaties/sql/refold.sql), so `manage.py refold_documents` folds them again in
-    batches, in date order from `after`. A speaker with fewer is folded again at once."""
+    """A speaker or a treaty whose statements' search documents still hold a name or an alias
+    that has since changed: more statements than one transaction should fold again while an
+    editor waits (treaties/sql/refold.sql), so `manage.py refold_documents` folds them again
+    in batches, the newest first (treaties/refolds.py). Fewer are folded again at once."""
 
-    speaker = models.OneToOneField(Actor, on_delete=models.CASCADE, related_name="+")
-    # The last statement folded again, by (date, id): the batches' keyset.
+    speaker = models.ForeignKey(Actor, null=True, on_delete=models.CASCADE, related_name="+")
+    treaty = models.ForeignKey(Treaty, null=True, on_delete=models.CASCADE, related_name="+")
+    # The last statement folded again: the batches' keyset, (date, id) for a speaker, the
+    # statement's id for a treaty; none before the first batch.
     after_date = models.DateField(null=True)
-    after_id = models.BigIntegerField(default=0)
+    after_id = models.BigIntegerField(null=True)
     queued_at = models.DateTimeField(db_default=Now())
 
+    class Meta:
+        constraints = [
+            # One job each, which a further change starts again (ON CONFLICT in refold.sql).
+            models.UniqueConstraint(fields=["speaker"], name="refold_one_per_speaker"),
+            models.UniqueConstraint(fields=["treaty"], name="refold_one_per_treaty"),
+            models.CheckConstraint(
+                condition=Q(speaker__isnull=True) ^ Q(treaty__isnull=True),
+                name="refold_speaker_or_treaty",
+            ),
+        ]
+
     def __str__(self):
-        return f"refold {self.speaker_id}"
+        return (
+            f"refold speaker {self.speaker_id}"
+            if self.speaker_id
+            else f"refold treaty {self.treaty_id}"
+        )
 
 
 # Merges -------------------------------------------------------------------------------------
