@@ -2,6 +2,8 @@
 match, best first, at most CANDIDATES of each, as ids for treaties/search.py to load."""
 
 import logging
+import math
+import time
 
 from opensearchpy.exceptions import OpenSearchException
 
@@ -34,8 +36,17 @@ def matching(terms: list[str], fields: dict[str, float]) -> dict:
     }
 
 
+# After OpenSearch failed to answer, searches go to PostgreSQL for this long without asking
+# it again: while it is down or hung, a search costs nothing more, rather than two timeouts.
+PAUSE_AFTER_FAILURE_SECONDS = 30
+
+
 class OpenSearchEngine:
-    """The engine named by settings.SEARCH_ENGINE when SEARCH_ENGINE=opensearch."""
+    """The engine named by settings.SEARCH_ENGINE when SEARCH_ENGINE=opensearch (one a
+    process, kept by treaties/search.py)."""
+
+    def __init__(self):
+        self.failed_at = -math.inf
 
     def statement_candidates(self, terms: list[str]) -> list[int]:
         return self._ids("statements", matching(terms, STATEMENT_FIELDS), date="date")
@@ -56,11 +67,14 @@ class OpenSearchEngine:
             "sort": ["_score", {date: {"order": "desc", "missing": "_last"}}],
         }
         name = index_name(kind)
+        if time.monotonic() - self.failed_at < PAUSE_AFTER_FAILURE_SECONDS:
+            raise EngineUnavailable("OpenSearch failed to answer a moment ago")
         if not ready(name):
             raise EngineUnavailable(f"{name} is still being loaded")
         try:
             found = opensearch().search(index=name, body=body)
         except OpenSearchException as error:
+            self.failed_at = time.monotonic()
             logger.warning("OpenSearch did not answer a search of %s: %s", kind, error)
             raise EngineUnavailable(str(error)) from error
         return [int(hit["_id"]) for hit in found["hits"]["hits"]]

@@ -10,11 +10,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from opensearch_backend import indexing
+from opensearch_backend import engine, indexing
 from opensearch_backend.client import opensearch
 from opensearch_backend.models import FedIndex, Queued
 from tests.conftest import make_actor, make_event, make_source, make_statement, make_treaty
 from tests.fake_opensearch import FakeOpenSearch
+from treaties import search as finder
 from treaties.models import ActorAlias, Status
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,7 @@ def fake_server():
 def fake(fake_server, settings):
     """OpenSearch chosen as the engine, its indexes named test-*, served by the stand-in."""
     fake_server.reset()
+    finder._engine.cache_clear()  # a fresh engine: no failure remembered from another test
     settings.SEARCH_ENGINE = settings.SEARCH_ENGINES["opensearch"]
     settings.OPENSEARCH_URL = fake_server.url
     settings.OPENSEARCH_INDEX_PREFIX = "test"
@@ -282,7 +284,7 @@ def test_the_last_word_is_a_prefix_and_every_word_must_match(fake, client):
     assert shown(client.get(URL, {"q": "specific telemetry"})) == []
 
 
-def test_postgresql_answers_while_opensearch_cannot(fake, client, settings, caplog):
+def test_postgresql_answers_while_opensearch_cannot(fake, client, settings, caplog, monkeypatch):
     statement = make_statement(text="We maintain specific contacts.")
     feed()
     settings.OPENSEARCH_URL = "http://127.0.0.1:9"  # nothing listens there
@@ -291,6 +293,14 @@ def test_postgresql_answers_while_opensearch_cannot(fake, client, settings, capl
     assert response.status_code == 200
     assert shown(response) == [statement.pk]
     assert "OpenSearch did not answer" in caplog.text
+    # For a while after, searches do not ask it again, even once it is back...
+    settings.OPENSEARCH_URL = fake.url
+    assert shown(client.get(URL, {"q": "specific"})) == [statement.pk]
+    assert fake.searches == []
+    # ...and then they do.
+    monkeypatch.setattr(engine, "PAUSE_AFTER_FAILURE_SECONDS", 0)
+    assert shown(client.get(URL, {"q": "specific"})) == [statement.pk]
+    assert [name for name, _ in fake.searches] == [STATEMENTS, SOURCES]
 
 
 def test_an_index_behind_an_edit_shows_nothing_unpublished(fake, client):
