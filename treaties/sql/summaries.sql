@@ -53,9 +53,10 @@ END $$;
 CREATE TRIGGER statement_document BEFORE INSERT OR UPDATE ON treaties_statement
     FOR EACH ROW EXECUTE FUNCTION statement_write_document();
 
--- A changed name or alias folds the speaker's statements again. (Since migration 0012,
--- refold.sql replaces these two functions: a speaker with many statements is folded again in
--- batches, after the change.)
+-- A changed name or alias folds the speaker's statements again, a renamed treaty its
+-- statements. (Since migration 0012, refold.sql replaces the three functions below and the
+-- alias trigger: a speaker or a treaty with many statements is folded again in batches,
+-- after the change.)
 CREATE OR REPLACE FUNCTION actor_name_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
