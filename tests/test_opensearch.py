@@ -243,6 +243,28 @@ def test_following_outlasts_a_refusal(fake, monkeypatch):
     assert fake.documents(STATEMENTS)[str(added[0].pk)]["text"] == "Sent after a refusal."
 
 
+def test_following_outlasts_a_refusal_from_the_start(fake, monkeypatch):
+    """A refusal in the first pass, while the indexes are being loaded, does not stop it."""
+    from opensearch_backend.management.commands import opensearch_index
+
+    statement = make_statement(text="Sent after a refusal.")
+    fake.refuse_writes = True
+
+    def sleep(seconds):
+        if seconds == opensearch_index.RETRY_SECONDS:
+            fake.refuse_writes = False
+        elif not Queued.objects.exists():
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(opensearch_index.time, "sleep", sleep)
+    errors = io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        call_command("opensearch_index", follow=True, stderr=errors, verbosity=0)
+    assert "The changes stay queued." in errors.getvalue()
+    assert fake.documents(STATEMENTS)[str(statement.pk)]["text"] == "Sent after a refusal."
+    assert indexing.ready(STATEMENTS)
+
+
 def test_the_command_needs_a_server(settings):
     settings.OPENSEARCH_URL = ""
     with pytest.raises(CommandError, match="OPENSEARCH_URL"):

@@ -56,23 +56,27 @@ class Command(BaseCommand):
         if not settings.OPENSEARCH_URL:
             raise CommandError("Set OPENSEARCH_URL to the OpenSearch server to feed.")
         opensearch = client(patient=True)
-        try:
-            for name in set_up(opensearch, recreate=recreate):
-                self.stdout.write(f"Every record is queued for the index {name}.")
-            sent = self.send(opensearch, verbosity)
-            mark_ready()
-        except (OpenSearchException, IndexingFailed) as error:
-            raise CommandError(f"OpenSearch: {error}. The changes stay queued.") from error
-        self.stdout.write(f"Sent {sent:,} changes; {Queued.objects.count():,} still queued.")
-        while follow:
-            time.sleep(pause)
+        set_up_done = False
+        while True:
             try:
-                self.send(opensearch, verbosity)
+                if not set_up_done:
+                    for name in set_up(opensearch, recreate=recreate):
+                        self.stdout.write(f"Every record is queued for the index {name}.")
+                    set_up_done = True
+                sent = self.send(opensearch, verbosity)
                 mark_ready()
             except (OpenSearchException, IndexingFailed) as error:
-                # Kept queued; sent when OpenSearch takes them again.
+                if not follow:
+                    raise CommandError(f"OpenSearch: {error}. The changes stay queued.") from error
+                # Kept queued (or not set up yet); tried again when OpenSearch answers.
                 self.stderr.write(f"OpenSearch: {error}. The changes stay queued.")
                 time.sleep(RETRY_SECONDS)
+                continue
+            if not follow:
+                break
+            time.sleep(pause)
+        left = Queued.objects.count()
+        self.stdout.write(f"Sent {sent:,} changes; {left:,} still queued.")
 
     def send(self, opensearch, verbosity) -> int:
         """Everything queued now, a batch at a time."""
