@@ -21,13 +21,17 @@ STATEMENT_FIELDS = {"text": 4, "original_text": 2, "names": 2, "context": 1, "no
 SOURCE_FIELDS = {"title": 4, "author": 2, "outlet": 1}
 
 
-def matching(terms: list[str], fields: dict[str, float]) -> dict:
-    """Every word in the record, the last as a prefix (it may still be being typed), as
-    PostgreSQL's search asks; ranked by where the words are found."""
+def matching(terms: list[str], fields: dict[str, float], *, every_word_a_prefix=False) -> dict:
+    """Every word in the record, the last as a prefix (it may still be being typed), or every
+    word a prefix, as PostgreSQL's search asks of each kind; ranked by where they are found."""
     words = " ".join(terms)
+    must = [
+        {"match_bool_prefix": {"all": {"query": phrase, "operator": "and"}}}
+        for phrase in (terms if every_word_a_prefix else [words])
+    ]
     return {
         "bool": {
-            "must": [{"match_bool_prefix": {"all": {"query": words, "operator": "and"}}}],
+            "must": must,
             "should": [
                 {"match": {field: {"query": words, "boost": boost}}}
                 for field, boost in fields.items()
@@ -52,7 +56,8 @@ class OpenSearchEngine:
         return self._ids("statements", matching(terms, STATEMENT_FIELDS), date="date")
 
     def source_candidates(self, terms: list[str]) -> list[int]:
-        query = matching(terms, SOURCE_FIELDS)
+        # PostgreSQL matches every word of a source search as a prefix (search.sources).
+        query = matching(terms, SOURCE_FIELDS, every_word_a_prefix=True)
         query["bool"]["filter"] = [{"term": {"public": True}}]
         return self._ids("sources", query, date="published_on")
 

@@ -3,11 +3,11 @@ driven over HTTP: the endpoints the project calls (an index's existence, creatio
 deletion, _bulk, _search), answered from memory.
 
 It is not OpenSearch. It refuses what a strict mapping refuses (a field the index does not
-define) and evaluates the one query shape the project sends by the rules it asks for: every
-word found in the fields copied to `all`, accent-folded, the last as a prefix; each `should`
-clause adding its boost for each word its field holds; `filter` terms; `sort` by score, then
-by a date, missing last. So the tests check what the project sends and how it reads the
-answers, not OpenSearch's own ranking.
+define) and evaluates the one query shape the project sends by the rules it asks for: the
+words of each `must` clause found in the fields copied to `all`, accent-folded, the last of
+them as a prefix; each `should` clause adding its boost for each word its field holds;
+`filter` terms; `sort` by score, then by a date, missing last. So the tests check what the
+project sends and how it reads the answers, not OpenSearch's own ranking.
 """
 
 import json
@@ -85,15 +85,16 @@ class FakeOpenSearch:
         properties = index["definition"]["mappings"]["properties"]
         copied = [field for field, spec in properties.items() if spec.get("copy_to") == "all"]
         query = body["query"]["bool"]
-        must = query["must"][0]["match_bool_prefix"]["all"]
-        assert must["operator"] == "and"
-        *whole, last = folded_words(must["query"])
+        # Each must clause: its words in the record, the last as a prefix.
+        wanted = []
+        for clause in query["must"]:
+            must = clause["match_bool_prefix"]["all"]
+            assert must["operator"] == "and"
+            wanted.append(folded_words(must["query"]))
         hits = []
         for pk, document in index["documents"].items():
             words = {w for field in copied for w in folded_words(document.get(field))}
-            if not all(word in words for word in whole):
-                continue
-            if not any(word.startswith(last) for word in words):
+            if not all(_holds(words, clause) for clause in wanted):
                 continue
             if not all(
                 document.get(field) == value
@@ -117,6 +118,11 @@ class FakeOpenSearch:
                 "hits": [{"_id": pk, "_score": score} for score, _, pk in hits[: body["size"]]]
             }
         }
+
+
+def _holds(words: set[str], clause: list[str]) -> bool:
+    *whole, last = clause
+    return all(word in words for word in whole) and any(w.startswith(last) for w in words)
 
 
 class _Handler(BaseHTTPRequestHandler):

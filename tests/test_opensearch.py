@@ -306,6 +306,19 @@ def test_the_last_word_is_a_prefix_and_every_word_must_match(fake, client):
     assert shown(client.get(URL, {"q": "specific telemetry"})) == []
 
 
+def test_sources_match_every_word_as_a_prefix_as_on_postgresql(fake, client):
+    source = make_source("Ryabkov on telemetry exchanges")
+    make_statement(source=source)
+    feed()
+    for q in ("ryab tele", "telemetry ryab"):
+        assert shown(client.get(URL, {"q": q, "kind": "sources"}), "sources") == [source.pk]
+    # Statements take only the last word as a prefix.
+    statement = make_statement(text="Telemetry exchanges are over.")
+    feed()
+    assert shown(client.get(URL, {"q": "tele exchanges"})) == []
+    assert shown(client.get(URL, {"q": "exchanges tele"})) == [statement.pk]
+
+
 def test_postgresql_answers_while_opensearch_cannot(fake, client, settings, caplog, monkeypatch):
     statement = make_statement(text="We maintain specific contacts.")
     feed()
