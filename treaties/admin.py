@@ -304,7 +304,7 @@ class ActorAdmin(MergeableAdmin):
         names = [actor.name, *actor.aliases.values_list("name", flat=True)]
         if other := similar_actor(names=names, exclude=actor.pk):
             warn_duplicate(request, "This actor", other, MERGE_HINT)
-        tell_about_refold(request, actor)
+        tell_about_refold(request, speaker=actor)
 
     @admin.display(description="other spellings")
     def alias_list(self, actor):
@@ -321,17 +321,19 @@ class ActorAliasAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        tell_about_refold(request, obj.actor)
+        tell_about_refold(request, speaker=obj.actor)
 
 
-def tell_about_refold(request, actor):
+def tell_about_refold(request, **job):
     """Says when a new name or alias reaches the search after the save, not with it: the
-    speaker has too many statements to update while the editor waits (treaties/refolds.py)."""
-    if Refold.objects.filter(speaker=actor).exists():
+    speaker (speaker=) or the treaty (treaty=) has too many statements to update while the
+    editor waits (treaties/refolds.py)."""
+    if Refold.objects.filter(**job).exists():
+        (record,) = job.values()
         messages.info(
             request,
-            f"{actor.name} has many statements: searches will find them under the new "
-            "spelling within a minute, once they have all been updated.",
+            f"{record} has many statements: searches will find them under the new spelling "
+            "in a minute or two, once they have all been updated.",
         )
 
 
@@ -399,6 +401,10 @@ class TreatyAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("parties")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        tell_about_refold(request, treaty=obj)
 
     @admin.display(description="parties")
     def party_list(self, treaty):

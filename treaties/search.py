@@ -8,7 +8,7 @@ that results appear while a word is still being typed and "contact" finds "conta
 - a statement, in its search document: its own words, its speaker's name and every alias,
   and the names of the treaties it concerns, folded together by the database when any of
   them changes (treaties/sql/summaries.sql; for a speaker or a treaty with thousands of
-  statements, by a worker within the minute after: refold.sql). So "zakharova specific
+  statements, by a worker in the minutes after: refold.sql). So "zakharova specific
   contacts" finds her quote, "Zajárova", "Zajarova" and "Захарова" too (accents are
   folded; aliases in any script are in the document), and one GIN lookup answers the whole
   query.

@@ -4,10 +4,11 @@
 --
 -- A statement is queued when its search document changes (the triggers of
 -- treaties/sql/summaries.sql recompute it when its words, its speaker's names or aliases, or
--- its treaties' names change, at once or by the worker of treaties/sql/refold.sql), when it is published or unpublished, moved to another date or
--- source, created or deleted. A source is queued when its document changes, and when a
--- statement or an event citing it is published, unpublished, created, deleted or moved to
--- another source: only sources behind published records are public.
+-- its treaties' names change, at once or by the worker of treaties/sql/refold.sql), when it
+-- is published or unpublished, moved to another date or source, created or deleted. A source
+-- is queued when its document changes, and when a statement or an event citing it is
+-- published, unpublished, created, deleted or moved to another source: only sources behind
+-- published records are public.
 
 CREATE OR REPLACE FUNCTION search_queue(kind text, record bigint) RETURNS void
 LANGUAGE plpgsql AS $$
