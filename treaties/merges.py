@@ -28,7 +28,8 @@ from .models import Actor, ActorAlias, ActorMerge, Refold, Source, SourceMerge, 
 
 # Kept by database triggers (treaties/sql/summaries.sql, refold.sql): they follow a statement
 # to its new speaker by themselves, and moving them here as well would make duplicates (the
-# winner's aliases, moved first, have queued the winner's refold already).
+# loser's aliases, moved to the winner, queue the winner's refold; the loser's own job goes
+# with the loser).
 KEPT_BY_THE_DATABASE = {TreatyStatement, Refold}
 
 
