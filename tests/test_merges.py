@@ -1,11 +1,15 @@
 """Merging two actors or two sources, and undoing it (treaties/merges.py, the admin action)."""
 
+import io
+
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from intake.models import Intake
+from treaties import merges
 from treaties.merges import MergeError, merge_actors, merge_sources, undo_merge
 from treaties.models import (
     Actor,
@@ -292,6 +296,55 @@ def test_the_undo_button_undoes_the_merge(editor_client, twins):
     merge.refresh_from_db()
     assert merge.is_undone
     assert Actor.objects.filter(pk=twins["loser"].pk).exists()
+
+
+def test_a_merge_too_large_for_a_web_request_says_how_to_make_it(editor_client, twins, monkeypatch):
+    """Each statement moved costs milliseconds of trigger work: the admin refuses a merge
+    that would outrun the web's statement timeout, and names the command that makes it."""
+    winner, loser = twins["winner"], twins["loser"]
+    make_statement(speaker=loser)  # two statements: more than one
+    monkeypatch.setattr(merges, "STATEMENTS_MOVED_AT_ONCE", 1)
+    response = _action(
+        editor_client, "actor", [winner.pk, loser.pk], winner=str(winner.pk), post="yes"
+    )
+    messages = [str(m) for m in editor_client.get(response["Location"]).context["messages"]]
+    command = f"manage.py merge_records actor --winner {winner.pk} --loser {loser.pk}"
+    assert any("more than 1 statements to move" in m and command in m for m in messages)
+    assert not ActorMerge.objects.exists()
+
+    out = io.StringIO()
+    call_command("merge_records", "actor", winner=winner.pk, loser=loser.pk, stdout=out)
+    merge = ActorMerge.objects.get()
+    assert f"--undo {merge.pk}" in out.getvalue()
+    assert not Actor.objects.filter(pk=loser.pk).exists()
+
+    # Its undo too.
+    response = editor_client.post(reverse("admin:treaties_actormerge_undo", args=[merge.pk]))
+    messages = [str(m) for m in editor_client.get(response["Location"]).context["messages"]]
+    assert any(f"manage.py merge_records actor --undo {merge.pk}" in m for m in messages)
+    merge.refresh_from_db()
+    assert not merge.is_undone
+    call_command("merge_records", "actor", undo=merge.pk, stdout=io.StringIO())
+    merge.refresh_from_db()
+    assert merge.is_undone and Actor.objects.filter(pk=loser.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"winner": 1}, "Give --winner and --loser"),
+        ({"winner": 999998, "loser": 999999}, "There is no actor 999998."),
+        ({"undo": 999999}, "There is no actor merge 999999."),
+    ],
+)
+def test_the_merge_command_answers_bad_input_clearly(db, options, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("merge_records", "actor", **options)
+
+
+def test_the_merge_command_refuses_a_record_merged_into_itself(twins):
+    with pytest.raises(CommandError, match="cannot be merged into itself"):
+        call_command("merge_records", "actor", winner=twins["winner"].pk, loser=twins["winner"].pk)
 
 
 def test_sources_merge_through_the_admin_too(editor_client):

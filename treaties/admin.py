@@ -29,6 +29,7 @@ from .duplicates import similar_actor, similar_source, similar_statement
 from .merges import (
     MergeError,
     as_merged,
+    check_web_size,
     merge_actors,
     merge_sources,
     undo_merge,
@@ -153,7 +154,12 @@ class MergeableAdmin(HistoryAdmin):
         form = MergeForm(request.POST if "post" in request.POST else None, records=records)
         if form.is_valid():
             winner, loser = form.winner_and_loser()
+            command = (
+                f"manage.py merge_records {self.opts.model_name} "
+                f"--winner {winner.pk} --loser {loser.pk}"
+            )
             try:
+                check_web_size(loser=loser, command=command)
                 merge = self.merge_records(winner=winner, loser=loser, user=request.user)
             except MergeError as error:
                 self.message_user(request, str(error), messages.ERROR)
@@ -229,6 +235,8 @@ class MergeRecordAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request, merge):
             raise PermissionDenied
         try:
+            command = f"manage.py merge_records {self.merged._meta.model_name} --undo {merge.pk}"
+            check_web_size(merge=merge, command=command)
             undo_merge(merge, user=request.user)
         except MergeError as error:
             self.message_user(request, str(error), messages.ERROR)
