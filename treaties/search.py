@@ -337,10 +337,7 @@ def _public_source_rows():
 
 def _shown_sources(sources, terms: list[str]):
     return (
-        sources.annotate(
-            rank=SearchRank(F("search_vector"), any_word_query(terms)),
-            title_headline=_headline("title", terms, highlight_all=True),
-        )
+        sources.annotate(title_headline=_headline("title", terms, highlight_all=True))
         .select_related("outlet")
         .defer("search_vector")
     )
@@ -360,8 +357,10 @@ def sources(terms: list[str]) -> tuple[object, int | None]:
         .order_by()
         .values("pk")[:CANDIDATES]
     )
-    ranked = _shown_sources(Source.objects.filter(pk__in=candidates), terms).order_by(
-        "-rank", F("published_on").desc(nulls_last=True), "title"
+    ranked = (
+        _shown_sources(Source.objects.filter(pk__in=candidates), terms)
+        .annotate(rank=SearchRank(F("search_vector"), any_word_query(terms)))
+        .order_by("-rank", F("published_on").desc(nulls_last=True), "title")
     )
     return ranked, None
 
