@@ -420,10 +420,10 @@ class Group:
     overview_size: int  # how many are shown on the "all kinds" page
 
     def first(self, size: int) -> tuple[list, int]:
-        """The best size records and how many match in all. Statements' count is known, and
-        their rows are a slice of their ranked candidates; any other kind's rows are one query,
-        the count riding along as a window over the matches (their table or their candidates
-        bound them)."""
+        """The best size records and how many match in all. A known count (statements', and
+        sources' from another engine) comes with a slice of the ranked candidates; any other
+        kind's rows are one query, the count riding along as a window over the matches (their
+        table or their candidates bound them)."""
         if self.known_count is not None:
             return list(self.queryset[:size]) if self.known_count else [], self.known_count
         rows = list(self.queryset.annotate(matches=Window(Count("pk")))[:size])
@@ -442,8 +442,9 @@ CAPPED_KINDS = {"statements", "sources"}
 
 
 def groups(terms: list[str]) -> list[Group]:
-    """Every kind: statements with their candidates taken (at most CANDIDATES), the others
-    ready to be read (Group.first and Group.total count them)."""
+    """Every kind: statements with their candidates taken (at most CANDIDATES), and sources'
+    too when another engine gives them; the others ready to be read (Group.first and
+    Group.total count them)."""
     statement_matches, statement_count = statements(terms)
     source_matches, source_count = sources(terms)
     return [
