@@ -13,5 +13,6 @@ index up, database triggers queue every change to a statement's or a source's se
 document, or to whether a source is public, in the same transaction as the change, whoever
 makes it (sql/queue.sql). `opensearch_index --follow` sends the queue to OpenSearch in
 batches and deletes queued rows only once OpenSearch has taken them, so no edit is lost and
-one reaches search within seconds.
+one reaches search within seconds. A record OpenSearch refuses for its own reason is set aside
+(models.Refused) rather than holding up the queue behind it.
 """

@@ -2,7 +2,9 @@
 database's triggers fill (sql/queue.sql) sent to it in batches."""
 
 import json
+import logging
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -11,11 +13,15 @@ from django.db.models import Case, F, Func, TextField, Value, When
 from treaties.models import Source, Statement
 from treaties.search import public_sources
 
-from .models import FedIndex, Queued
+from .models import FedIndex, Queued, Refused
 
 DEFINITIONS = json.loads((Path(__file__).parent / "data" / "indexes.json").read_text())
+# The index (data/indexes.json) of each kind of record queued.
+INDEXES = {Queued.Kind.STATEMENT: "statements", Queued.Kind.SOURCE: "sources"}
 # Changes sent to OpenSearch in one request.
 BATCH = 500
+
+logger = logging.getLogger(__name__)
 
 
 class IndexingFailed(Exception):
@@ -53,6 +59,8 @@ def set_up(client, *, recreate: bool = False) -> list[str]:
         cursor.execute(
             "LOCK TABLE treaties_statement, treaties_source, treaties_event IN SHARE MODE"
         )
+        # Every record of a kind loaded afresh is queued, those set aside included.
+        Refused.objects.filter(kind__in=[k for k, i in INDEXES.items() if i in loading]).delete()
         if "statements" in loading:
             cursor.execute(
                 "INSERT INTO opensearch_backend_queued (kind, record_id) "
@@ -135,12 +143,9 @@ def actions(queued: list[Queued]) -> list[dict]:
     Each carries the id of its latest queued change as an external version, which OpenSearch
     keeps only if it is at least the version it holds: when senders run side by side, one that
     read a record before a later change cannot overwrite what another read after it."""
-    documents = {
-        Queued.Kind.STATEMENT: ("statements", statement_documents),
-        Queued.Kind.SOURCE: ("sources", source_documents),
-    }
+    documents = {Queued.Kind.STATEMENT: statement_documents, Queued.Kind.SOURCE: source_documents}
     lines = []
-    for kind, (index, documents_of) in documents.items():
+    for kind, documents_of in documents.items():
         versions = {}
         for change in queued:
             if change.kind == kind:
@@ -148,7 +153,7 @@ def actions(queued: list[Queued]) -> list[dict]:
         found = documents_of(set(versions)) if versions else {}
         for pk, version in sorted(versions.items()):
             target = {
-                "_index": index_name(index),
+                "_index": index_name(INDEXES[kind]),
                 "_id": str(pk),
                 "version": version,
                 "version_type": "external_gte",
@@ -166,28 +171,95 @@ def taken_already(operation: str, result: dict) -> bool:
     return result.get("status") == 409 or (operation == "delete" and result.get("status") == 404)
 
 
+class Refusal(NamedTuple):
+    """An action of a bulk request that OpenSearch did not take."""
+
+    status: int
+    kind: Queued.Kind
+    record_id: int
+    reason: str
+
+    @property
+    def may_pass(self) -> bool:
+        """OpenSearch was too busy (429) or failed (5xx): the same request may be taken later.
+        Any other refusal is the record's own, and would come back every time."""
+        return self.status == 429 or self.status >= 500
+
+
+def refusals(response: dict) -> list[Refusal]:
+    kinds = {index_name(index): kind for kind, index in INDEXES.items()}
+    found = []
+    for item in response["items"] if response.get("errors") else []:
+        for operation, result in item.items():
+            status = result.get("status", 500)
+            if status < 300 or taken_already(operation, result):
+                continue
+            error = result.get("error") or {}
+            if isinstance(error, dict):
+                reason = ": ".join(filter(None, [error.get("type"), error.get("reason")]))
+            else:
+                reason = str(error)
+            kind = kinds[result["_index"]]
+            found.append(Refusal(status, kind, int(result["_id"]), reason or f"status {status}"))
+    return found
+
+
 def send_queued(client, batch: int = BATCH) -> int:
     """Sends up to batch queued changes to OpenSearch and takes them off the queue; returns
-    how many it took. They leave the queue in the transaction that read them, only once
-    OpenSearch has taken every one: a failure leaves them all queued for the next attempt.
+    how many it took. They leave the queue in the transaction that read them, once OpenSearch
+    has answered every one: a failure, or a refusal that may pass (too busy), leaves them all
+    queued for the next attempt. A record refused for its own reason is set aside in Refused,
+    so that it does not hold up the queue, and logged.
     Several senders can run at once: each takes rows the others have not locked (and see
     actions() for their order)."""
     with transaction.atomic():
         queued = list(Queued.objects.select_for_update(skip_locked=True).order_by("pk")[:batch])
         if not queued:
             return 0
-        response = client.bulk(body=actions(queued))
-        if response.get("errors"):
-            refused = [
-                result
-                for item in response["items"]
-                for operation, result in item.items()
-                if result.get("status", 500) >= 300 and not taken_already(operation, result)
-            ]
-            if refused:
-                raise IndexingFailed(f"OpenSearch refused {len(refused)}: {refused[0]}")
+        refused = refusals(client.bulk(body=actions(queued)))
+        if busy := [refusal for refusal in refused if refusal.may_pass]:
+            raise IndexingFailed(f"OpenSearch refused {len(busy)}: {busy[0].reason}")
+        set_aside(queued, refused)
         Queued.objects.filter(pk__in=[change.pk for change in queued]).delete()
     return len(queued)
+
+
+def set_aside(queued: list[Queued], refused: list[Refusal]) -> None:
+    """Records refused for their own reason go to Refused (the latest reason kept); those
+    OpenSearch took this time leave it."""
+    for refusal in refused:
+        logger.error(
+            "OpenSearch refused %s %s (%s): %s. It is set aside until it changes again, or "
+            "until `manage.py opensearch_index --retry-refused`.",
+            refusal.kind, refusal.record_id, refusal.status, refusal.reason,
+        )  # fmt: skip
+    Refused.objects.bulk_create(
+        [Refused(kind=r.kind, record_id=r.record_id, reason=r.reason) for r in refused],
+        update_conflicts=True,
+        unique_fields=["kind", "record_id"],
+        update_fields=["reason", "refused_at"],
+    )
+    refused_now = {(refusal.kind, refusal.record_id) for refusal in refused}
+    for kind in INDEXES:
+        taken = {
+            change.record_id
+            for change in queued
+            if change.kind == kind and (kind, change.record_id) not in refused_now
+        }
+        if taken:
+            Refused.objects.filter(kind=kind, record_id__in=taken).delete()
+
+
+def retry_refused() -> int:
+    """Queues again every record set aside (after the cause was mended: a mapping changed, a
+    cluster limit raised); returns how many."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "WITH retried AS (DELETE FROM opensearch_backend_refused RETURNING kind, record_id) "
+            "INSERT INTO opensearch_backend_queued (kind, record_id) "
+            "SELECT kind, record_id FROM retried ORDER BY record_id"
+        )
+        return cursor.rowcount
 
 
 def mark_ready() -> None:
@@ -205,3 +277,4 @@ def stop_feeding() -> None:
     with transaction.atomic():
         FedIndex.objects.all().delete()
         Queued.objects.all().delete()
+        Refused.objects.all().delete()

@@ -30,3 +30,23 @@ class Queued(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.record_id}"
+
+
+class Refused(models.Model):
+    """A record whose document OpenSearch refused for a reason that sending it again will not
+    change (the record's own 4xx, such as a mapping error): set aside here with the reason,
+    off the queue, so that the changes behind it are not held up. The record's next change
+    queues it again, and `opensearch_index --retry-refused` queues every one set aside."""
+
+    kind = models.CharField(max_length=20, choices=Queued.Kind)
+    record_id = models.BigIntegerField()
+    reason = models.TextField()
+    refused_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "record_id"], name="refused_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.record_id}: {self.reason}"

@@ -29,6 +29,9 @@ class FakeOpenSearch:
         self.indexes: dict[str, dict] = {}
         self.searches: list[tuple[str, dict]] = []
         self.refuse_writes = False
+        # (index, id) of documents refused for their own reason, as a value a mapping
+        # cannot parse would be.
+        self.refuse_documents: set[tuple[str, str]] = set()
         handler = type("Handler", (_Handler,), {"fake": self})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -38,6 +41,7 @@ class FakeOpenSearch:
         self.indexes.clear()
         self.searches.clear()
         self.refuse_writes = False
+        self.refuse_documents.clear()
 
     def stop(self):
         self.server.shutdown()
@@ -54,7 +58,10 @@ class FakeOpenSearch:
             ((operation, target),) = lines.pop(0).items()
             document = lines.pop(0) if operation == "index" else None
             status = self._write(self.indexes.get(target["_index"]), target, document)
-            items.append({operation: {**target, "status": status}})
+            result = {**target, "status": status}
+            if status in ERRORS:
+                result["error"] = {"type": ERRORS[status], "reason": "refused by the stand-in"}
+            items.append({operation: result})
         errors = any(result["status"] >= 300 for item in items for result in item.values())
         return {"errors": errors, "items": items}
 
@@ -65,6 +72,8 @@ class FakeOpenSearch:
         if self.refuse_writes:
             return 429
         pk, version = target["_id"], target.get("version")
+        if document is not None and (target["_index"], pk) in self.refuse_documents:
+            return 400
         assert version is None or target["version_type"] == "external_gte"
         if version is not None and version < index["versions"].get(pk, 0):
             return 409  # version_conflict_engine_exception
@@ -118,6 +127,10 @@ class FakeOpenSearch:
                 "hits": [{"_id": pk, "_score": score} for score, _, pk in hits[: body["size"]]]
             }
         }
+
+
+# The error types OpenSearch gives its refusals, by status.
+ERRORS = {400: "mapper_parsing_exception", 429: "es_rejected_execution_exception"}
 
 
 def _holds(words: set[str], clause: list[str]) -> bool:

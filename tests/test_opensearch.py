@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from opensearch_backend import engine, indexing
 from opensearch_backend.client import opensearch
-from opensearch_backend.models import FedIndex, Queued
+from opensearch_backend.models import FedIndex, Queued, Refused
 from tests.conftest import make_actor, make_event, make_source, make_statement, make_treaty
 from tests.fake_opensearch import FakeOpenSearch
 from treaties import search as finder
@@ -187,6 +187,91 @@ def test_a_refused_batch_stays_queued(fake):
     fake.refuse_writes = False
     feed()
     assert not Queued.objects.exists()
+
+
+def test_a_record_refused_for_its_own_reason_is_set_aside(fake, caplog):
+    """A document OpenSearch will never take does not hold up the queue behind it: it is set
+    aside with the reason and logged, and queued again when the record changes."""
+    feed()
+    refused, taken = make_statement(text="Refused."), make_statement(text="Taken.")
+    fake.refuse_documents.add((STATEMENTS, str(refused.pk)))
+    errors = io.StringIO()
+    with caplog.at_level(logging.ERROR, logger="opensearch_backend.indexing"):
+        call_command("opensearch_index", stderr=errors, verbosity=0)
+
+    assert not Queued.objects.exists()
+    assert fake.documents(STATEMENTS)[str(taken.pk)]["text"] == "Taken."
+    assert str(refused.pk) not in fake.documents(STATEMENTS)
+    (aside,) = Refused.objects.all()
+    assert (aside.kind, aside.record_id) == ("statement", refused.pk)
+    assert aside.reason == "mapper_parsing_exception: refused by the stand-in"
+    assert f"OpenSearch refused statement {refused.pk} (400)" in caplog.text
+    assert f"statement {refused.pk}: mapper_parsing_exception" in errors.getvalue()
+
+    # Its next change is sent again, and taken once OpenSearch can.
+    fake.refuse_documents.clear()
+    refused.text = "Mended."
+    refused.save()
+    feed()
+    assert fake.documents(STATEMENTS)[str(refused.pk)]["text"] == "Mended."
+    assert not Refused.objects.exists()
+
+
+def test_retry_refused_queues_again_what_was_set_aside(fake):
+    statement = make_statement(text="Refused at first.")
+    fake.refuse_documents.add((STATEMENTS, str(statement.pk)))
+    feed()
+    assert Refused.objects.filter(record_id=statement.pk).exists()
+    feed()  # nothing queued: it stays aside
+    assert Refused.objects.filter(record_id=statement.pk).exists()
+
+    fake.refuse_documents.clear()
+    output = io.StringIO()
+    call_command("opensearch_index", retry_refused=True, stdout=output, verbosity=0)
+    assert "1 refused records are queued again." in output.getvalue()
+    assert fake.documents(STATEMENTS)[str(statement.pk)]["text"] == "Refused at first."
+    assert not Refused.objects.exists() and not Queued.objects.exists()
+
+
+def test_a_busy_refusal_keeps_the_whole_batch_queued(fake, monkeypatch):
+    """One action refused as too busy (429) and one for its own reason: both stay queued, as
+    OpenSearch may take the batch later, and nothing is set aside yet."""
+    feed()
+    busy, refused = make_statement(), make_statement()
+    fake.refuse_documents.add((STATEMENTS, str(refused.pk)))
+    answer = fake.bulk
+
+    def bulk(lines):
+        response = answer(lines)
+        for item in response["items"]:
+            if item.get("index", {}).get("_id") == str(busy.pk):
+                item["index"]["status"] = 429
+        return response
+
+    monkeypatch.setattr(fake, "bulk", bulk)
+    before = queued()
+    with pytest.raises(indexing.IndexingFailed, match="OpenSearch refused 1"):
+        indexing.send_queued(opensearch())
+    assert queued() == before
+    assert not Refused.objects.exists()
+
+
+def test_loading_afresh_or_stopping_forgets_what_was_set_aside(fake):
+    statement = make_statement()
+    fake.refuse_documents.add((STATEMENTS, str(statement.pk)))
+    feed()
+    fake.refuse_documents.clear()
+    call_command("opensearch_index", recreate=True, verbosity=0)
+    assert str(statement.pk) in fake.documents(STATEMENTS)
+    assert not Refused.objects.exists()
+
+    fake.refuse_documents.add((STATEMENTS, str(statement.pk)))
+    statement.text = "Refused again."
+    statement.save()
+    feed()
+    assert Refused.objects.exists()
+    call_command("opensearch_index", stop=True, verbosity=0)
+    assert not Refused.objects.exists()
 
 
 def test_a_sender_that_read_a_record_before_a_later_change_cannot_overwrite_it(fake):

@@ -8,14 +8,17 @@ from opensearch_backend.client import opensearch as client
 from opensearch_backend.indexing import (
     IndexingFailed,
     mark_ready,
+    retry_refused,
     send_queued,
     set_up,
     stop_feeding,
 )
-from opensearch_backend.models import Queued
+from opensearch_backend.models import Queued, Refused
 
 # With --follow, how long to wait after OpenSearch refused or did not answer.
 RETRY_SECONDS = 10
+# Records set aside listed at the end of a run.
+SHOWN_REFUSED = 20
 
 
 class Command(BaseCommand):
@@ -42,13 +45,20 @@ class Command(BaseCommand):
             "stop the indexer first: it sets the feeding up again when it starts",
         )
         parser.add_argument(
+            "--retry-refused",
+            dest="retry",
+            action="store_true",
+            help="queue again the records OpenSearch refused for their own reason (a mapping "
+            "error, say), once the cause is mended",
+        )
+        parser.add_argument(
             "--pause",
             type=float,
             default=1.0,
             help="seconds to wait when the queue is empty, with --follow (default 1)",
         )
 
-    def handle(self, *, recreate, follow, stop, pause, verbosity, **options):
+    def handle(self, *, recreate, follow, stop, retry, pause, verbosity, **options):
         if stop:
             stop_feeding()
             self.stdout.write("Changes are no longer queued; the queue is empty.")
@@ -56,6 +66,8 @@ class Command(BaseCommand):
         if not settings.OPENSEARCH_URL:
             raise CommandError("Set OPENSEARCH_URL to the OpenSearch server to feed.")
         opensearch = client(patient=True)
+        if retry:
+            self.stdout.write(f"{retry_refused():,} refused records are queued again.")
         set_up_done = False
         while True:
             try:
@@ -77,6 +89,14 @@ class Command(BaseCommand):
             time.sleep(pause)
         left = Queued.objects.count()
         self.stdout.write(f"Sent {sent:,} changes; {left:,} still queued.")
+        if refused := list(Refused.objects.order_by("kind", "record_id")[: SHOWN_REFUSED + 1]):
+            more = "more than " if len(refused) > SHOWN_REFUSED else ""
+            self.stderr.write(
+                f"OpenSearch refused {more}{len(refused[:SHOWN_REFUSED])} records, set aside "
+                "until they change again or --retry-refused:"
+            )
+            for record in refused[:SHOWN_REFUSED]:
+                self.stderr.write(f"  {record}")
 
     def send(self, opensearch, verbosity) -> int:
         """Everything queued now, a batch at a time."""
