@@ -11,7 +11,6 @@ from django.db import connection, transaction
 from django.db.models import Case, F, Func, TextField, Value, When
 
 from treaties.models import Source, Statement
-from treaties.search import public_sources
 
 from .models import FedIndex, Queued, Refused
 
@@ -120,7 +119,7 @@ def source_documents(ids: set[int]) -> dict[int, dict]:
                 default=_database_text("statement_speaker_names", "outlet_id"),
                 output_field=TextField(),
             ),
-            public=public_sources(),
+            public=Source.is_public(),
         )
         .values_list("pk", "title", "author", "outlet_names", "published_on", "public")
     )

@@ -176,6 +176,31 @@ def test_the_command_sends_each_record_as_it_is(fake):
     assert fake.documents(SOURCES)[str(statement.source_id)]["public"] is False
 
 
+def test_a_source_is_public_while_it_corroborates_a_published_event(fake):
+    """Queued when an event gains or loses it, and when the event is published or
+    unpublished (sql/corroboration.sql): OpenSearch's public flag follows Source.is_public()."""
+    source = make_source("Corroborating transcript")
+    event = make_event(status=Status.DRAFT)
+    feed()
+
+    def public():
+        feed()
+        return fake.documents(SOURCES)[str(source.pk)]["public"]
+
+    assert public() is False
+    event.other_sources.add(source)
+    assert public() is False  # a draft's corroboration
+    event.status = Status.PUBLISHED
+    event.save()
+    assert public() is True
+    event.other_sources.remove(source)
+    assert public() is False
+    event.other_sources.add(source)
+    assert public() is True
+    event.delete()
+    assert public() is False
+
+
 def test_a_refused_batch_stays_queued(fake):
     feed()
     make_statement()

@@ -170,6 +170,18 @@ def test_a_source_behind_drafts_only_is_not_listed(client):
     assert sources["count"] == 0
 
 
+def test_a_source_corroborating_a_published_event_is_found_as_its_page_shows_it(client):
+    """Public by the one definition the source pages use (Source.is_public())."""
+    corroborating = make_source("Second transcript, corroborating")
+    make_event().other_sources.set([corroborating])
+    make_event(status=Status.DRAFT).other_sources.set([make_source("Draft's transcript")])
+    sources = next(
+        g for g in search(client, "transcript").context["groups"] if g["key"] == "sources"
+    )
+    assert [source.pk for source in sources["items"]] == [corroborating.pk]
+    assert client.get(corroborating.get_absolute_url()).status_code == 200
+
+
 def test_an_alias_added_later_is_found_at_once(client, zakharova, quote):
     ActorAlias.objects.create(actor=zakharova, name="Marija Zacharovová")
     statements = next(

@@ -521,14 +521,7 @@ class SourceQuerySet(models.QuerySet):
     RECENT_RECORDS = 200
 
     def public(self):
-        """Sources behind a published statement or event, or corroborating a published event:
-        a draft's source is not public yet. Each check is one probe of an index on source."""
-        source = models.OuterRef("pk")
-        return self.filter(
-            models.Exists(Statement.objects.published().filter(source=source))
-            | models.Exists(Event.objects.published().filter(source=source))
-            | models.Exists(Event.objects.published().filter(other_sources=source))
-        )
+        return self.filter(Source.is_public())
 
     def recent_for_treaty(self, treaty):
         """Sources of the treaty's latest published statements and events, newest first.
@@ -605,6 +598,18 @@ class Source(models.Model):
 
     def get_absolute_url(self):
         return address("treaties:source_detail", pk=self.pk)
+
+    @staticmethod
+    def is_public() -> Q:
+        """Behind a published statement or event, or corroborating a published event: a
+        draft's source is not public yet. The one definition, for the source pages, the
+        search and the search engine's index; each check is one probe of an index on source."""
+        source = models.OuterRef("pk")
+        return Q(
+            models.Exists(Statement.objects.published().filter(source=source))
+            | models.Exists(Event.objects.published().filter(source=source))
+            | models.Exists(Event.objects.published().filter(other_sources=source))
+        )
 
     def clean(self):
         if self.published_on and self.accessed_on and self.accessed_on < self.published_on:

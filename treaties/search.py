@@ -57,7 +57,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    Exists,
     F,
     FloatField,
     Func,
@@ -323,18 +322,6 @@ def treaties(terms: list[str]):
     )
 
 
-def public_sources() -> Q:
-    """Sources behind published records: a draft's source is not public yet."""
-    return Q(
-        Exists(Statement.objects.published().filter(source=OuterRef("pk")))
-        | Exists(Event.objects.published().filter(source=OuterRef("pk")))
-    )
-
-
-def _public_source_rows():
-    return Source.objects.filter(public_sources())
-
-
 def _shown_sources(sources, terms: list[str]):
     return (
         sources.annotate(title_headline=_headline("title", terms, highlight_all=True))
@@ -348,11 +335,11 @@ def sources(terms: list[str]) -> tuple[object, int | None]:
     when it is known already. PostgreSQL's search is one query: the candidates are a LIMITed
     subquery, so ranking and counting them (Group.first's window) read at most CANDIDATES
     rows; another engine gives the ranked candidates, and their rows are loaded as shown."""
-    if (ranked := _from_engine("source_candidates", terms, _public_source_rows)) is not None:
+    if (ranked := _from_engine("source_candidates", terms, Source.objects.public)) is not None:
         return Ranked(ranked, len(ranked), _shown_sources(Source.objects.all(), terms)), len(ranked)
     # The document holds the outlet's names too (treaties/sql/documents.sql).
     candidates = (
-        _public_source_rows()
+        Source.objects.public()
         .filter(search_vector=all_words_query(terms))
         .order_by()
         .values("pk")[:CANDIDATES]
