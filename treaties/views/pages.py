@@ -282,9 +282,9 @@ def statement_detail(request, pk, slug=""):
     # is shown, a reader without JavaScript follows a link to the whole page with them.
     with_context = "context" in request.GET
     context_alone = with_context and request.htmx
+    # Its treaties, mentions and topics are read as the page shows them: for one statement a
+    # query each, as a prefetch would make, without the prefetch's work of matching them up.
     statements = Statement.objects.visible_to(request.user).with_display_relations()
-    if not context_alone:
-        statements = statements.prefetch_related("treaties", "mentions", "topics")
     try:
         statement = statements.get(pk=pk)
     except Statement.DoesNotExist:
