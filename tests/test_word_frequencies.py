@@ -1,11 +1,13 @@
 """A search of several words takes its matches from the index by its rarest words alone, when
 the planner's statistics say they are rare enough, and finds exactly what it found before."""
 
+import datetime
 import math
 import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_actor, make_source, make_statement
 from treaties import search as finder
@@ -128,8 +130,6 @@ def test_a_last_word_looked_up_whole_that_finds_too_few_is_read_as_a_prefix(monk
 
 @pytest.mark.django_db
 def test_the_index_is_asked_for_a_common_last_word_whole(monkeypatch):
-    from django.test.utils import CaptureQueriesContext
-
     make_statement(text="We keep specific contacts.")
     monkeypatch.setattr(finder, "statement_words", lambda: NAMES)
     for query, asked in [("ryabkov", ["ryabkov", "ryabkov:*"]), ("ryab", ["ryab:*"])]:
@@ -141,3 +141,39 @@ def test_the_index_is_asked_for_a_common_last_word_whole(monkeypatch):
             re.search(r"@@ \(to_tsquery\('armscontrol'::regconfig, '([^']*)'\)\)", sql)[1]
             for sql in candidates
         ] == asked
+
+
+def test_words_are_common_together_above_the_share_the_date_index_serves_better():
+    assert NAMES.common(["treaty"])  # 800,000 expected
+    assert NAMES.common(["treaty", "strategic"])  # 360,000
+    assert not NAMES.common(["ryabkov"])  # 27,000: a bitmap of them is cheaper
+    assert not NAMES.common(["treaty", "stability"])  # 8,800
+    assert not NAMES.common(["trea"])  # not known: rarer than every word known
+    assert not Frequencies().common(["treaty"])  # no statistics yet
+
+
+@pytest.mark.django_db
+def test_common_words_take_the_newest_matches_as_candidates(monkeypatch):
+    """Not the first that whichever index PostgreSQL walks gives (the speaker index would
+    give the first speaker's oldest): the newest, then ranked."""
+    first_speaker, other = make_actor(), make_actor()
+    dates = [datetime.date(2020, 1, day) for day in (1, 2, 3, 4, 5, 6)]
+    for date in dates[:3]:
+        make_statement(speaker=first_speaker, text="Treaty.", date=date)
+    newest = [
+        make_statement(speaker=other, text="The treaty, the treaty.", date=d) for d in dates[3:]
+    ]
+    monkeypatch.setattr(finder, "CANDIDATES", 3)
+    monkeypatch.setattr(finder, "statement_words", lambda: NAMES)
+    with CaptureQueriesContext(connection) as queries:
+        ranked, count = finder.statements(["treaty"])
+    assert set(ranked.ranked_ids) == {statement.pk for statement in newest}
+    assert count == 3
+    (candidates,) = [q["sql"] for q in queries.captured_queries if "LIMIT 3" in q["sql"]]
+    assert "ORDER BY 2 DESC, 3 DESC LIMIT 3" in candidates
+    # Rarer words: the first matches the index gives, in no order that costs a sort.
+    monkeypatch.setattr(finder, "statement_words", Frequencies)
+    with CaptureQueriesContext(connection) as queries:
+        finder.statements(["treaty"])
+    (candidates,) = [q["sql"] for q in queries.captured_queries if "LIMIT 3" in q["sql"]]
+    assert "ORDER BY" not in candidates

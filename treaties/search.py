@@ -25,7 +25,9 @@ see treaties/transliteration.py); a word that is close to no one's name ("specif
 the actors out.
 
 Bounded work per query: statements and sources are large tables, so the index gives at most
-CANDIDATES matches, which are then ranked; counts above that are shown as "300+". A search
+CANDIDATES matches, which are then ranked; counts above that are shown as "300+". For words
+common enough that PostgreSQL walks an index rather than read a bitmap of every match, those
+are the newest matches (the date index, walked from the newest). A search
 of several common words asks the index only for its rarest words, when the planner's
 statistics say they are rare enough together, and checks the others on those rows
 (treaties/word_frequencies.py). Only the page shown gets highlighted excerpts.
@@ -252,9 +254,10 @@ def statements(terms: list[str]) -> tuple[Ranked, int]:
 
 
 def _statement_candidates(terms: list[str]) -> list[int]:
-    """PostgreSQL's answer: the ids of the first CANDIDATES matches the index gives, ranked."""
+    """PostgreSQL's answer: the ids of the first CANDIDATES matches the index gives, ranked;
+    for common words, of the newest CANDIDATES matches."""
     # Taken once, with what ranks them: ranking them does not search the index again. In no
-    # order (not the model's): an ORDER BY would read and sort every match first.
+    # order (not the model's): an ORDER BY would read and sort every match first...
     found = (
         Statement.objects.published()
         .order_by()
@@ -262,6 +265,12 @@ def _statement_candidates(terms: list[str]) -> list[int]:
         .values_list("rank", "date", "pk")
     )
     words = statement_words()
+    if words.common(terms):
+        # ...except where PostgreSQL walks an index and checks each row rather than read a
+        # bitmap of every match ("treaty", "new start"): walking the date index from the
+        # newest costs the same as walking whichever index it would take (the speaker's, in
+        # id order, so that one speaker's oldest quotes would fill the candidates).
+        found = found.order_by("-date", "-pk")
     candidates = []
     if words.enough_whole(terms, CANDIDATES):
         # The last word whole: reading its prefix's range of the index costs two to three

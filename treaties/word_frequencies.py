@@ -21,8 +21,10 @@ REFRESH_SECONDS = 600
 # The index is asked for the rarest words until they are expected together in at most this
 # many statements; the other words are then checked on those rows alone.
 INDEXED_MATCHES = 1000
-# A last word in more statements than this is left a prefix: PostgreSQL then walks the date
-# index and checks each row, which beats a bitmap of every match of so common a word.
+# Words together in more statements than this are common: walking the date index from the
+# newest statement and checking each row finds the candidates within a few thousand rows
+# (300 / 0.05 = 6,000), which beats a bitmap of every match of so common a word. A common last
+# word is left a prefix for the same reason.
 WHOLE_SHARE = 0.05
 
 STATISTICS_SQL = """
@@ -58,6 +60,11 @@ class Frequencies:
             if expected <= INDEXED_MATCHES and any(word in self.shares for word in chosen):
                 return chosen
         return None
+
+    def common(self, terms: list[str]) -> bool:
+        """Whether the words are expected together (as if independent) in more than
+        WHOLE_SHARE of statements: their newest matches are then as cheap to find as any."""
+        return bool(self.rows) and math.prod(map(self.of, terms)) > WHOLE_SHARE
 
     def enough_whole(self, terms: list[str], wanted: int) -> bool:
         """Whether the words, the last one whole too, are expected in wanted statements at
