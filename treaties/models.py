@@ -582,6 +582,8 @@ class Source(models.Model):
             GinIndex(fields=["search_vector"], name="source_search"),  # search page
             # Intake and duplicate warnings: the source with this URL.
             models.Index(fields=["url"], name="source_url"),
+            # The editors' list in this order, and its years (treaties/admin_lists.py).
+            models.Index(F("published_on").desc(nulls_last=True), "title", name="source_order"),
         ]
         constraints = [
             check("source_language_valid", Q(language="") | Q(language__in=LANGUAGE_CODES)),
@@ -805,6 +807,12 @@ class Statement(EnteredFromSource, models.Model):
                 fields=["speaker", "date", "id"],
                 condition=Q(status=Status.PUBLISHED),
                 name="statement_published_speaker",
+            ),
+            # The editors' list, newest first, of every statement and of the drafts alone
+            # (treaties/admin_lists.py).
+            models.Index(fields=["date", "id"], name="statement_date"),
+            models.Index(
+                fields=["date", "id"], condition=Q(status=Status.DRAFT), name="statement_draft_date"
             ),
             # Search page: full text over the words, original words, setting and note.
             GinIndex(fields=["search_vector"], name="statement_search"),

@@ -1,0 +1,200 @@
+"""The editors' lists of statements and sources do bounded work (treaties/admin_lists.py): a
+count that stops at its cap, years from index probes, searches from the full-text index,
+many-to-many filters by EXISTS, and per-row counts; and they still find what they did."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from treaties import admin_lists
+from treaties.models import ActorKind, Status, Topic
+
+from .conftest import make_actor, make_event, make_source, make_statement, make_treaty
+
+pytestmark = pytest.mark.django_db
+
+
+def changelist(client, model, **params):
+    return client.get(reverse(f"admin:treaties_{model}_changelist"), params)
+
+
+def listed(response) -> list[int]:
+    return [row.pk for row in response.context["cl"].result_list]
+
+
+def test_a_long_list_counts_up_to_its_cap_and_says_more_than(editor_client, monkeypatch):
+    monkeypatch.setattr(admin_lists, "COUNT_CAP", 2)
+    for _ in range(4):
+        make_statement()
+    response = changelist(editor_client, "statement")
+    cl = response.context["cl"]
+    assert cl.result_count == 2
+    assert "more than 2 statements" in response.content.decode()
+
+    monkeypatch.setattr(admin_lists, "COUNT_CAP", 4)
+    response = changelist(editor_client, "statement")
+    assert response.context["cl"].result_count == 4
+    assert "4 statements" in response.content.decode()
+    assert "more than" not in response.content.decode()
+
+
+def test_the_count_stops_at_the_cap_without_an_order(editor_client):
+    make_statement()
+    with CaptureQueriesContext(connection) as queries:
+        changelist(editor_client, "statement")
+    (count,) = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
+    assert f"LIMIT {admin_lists.COUNT_CAP + 1}" in count
+    assert "ORDER BY" not in count
+
+
+def test_years_are_offered_newest_first_and_filter_the_list(editor_client):
+    older = make_statement(date=datetime.date(2019, 3, 1))
+    newer = [make_statement(date=datetime.date(2022, month, 1)) for month in (1, 12)]
+    make_statement(date=datetime.date(2023, 1, 1))
+    response = changelist(editor_client, "statement")
+    (years,) = [
+        f
+        for f in response.context["cl"].filter_specs
+        if getattr(f, "parameter_name", None) == "year"
+    ]
+    assert [value for value, _label in years.lookup_choices] == ["2023", "2022", "2019"]
+
+    assert set(listed(changelist(editor_client, "statement", year="2022"))) == {
+        statement.pk for statement in newer
+    }
+    assert listed(changelist(editor_client, "statement", year="2019")) == [older.pk]
+
+
+@pytest.mark.parametrize("year", ["twenty", "99999", "-5"])
+def test_a_year_that_is_not_one_answers_the_admins_error_page(editor_client, year):
+    make_statement()
+    response = changelist(editor_client, "statement", year=year)
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
+def test_sources_are_offered_by_the_years_they_were_published(editor_client):
+    make_source(published_on=datetime.date(2021, 5, 5))
+    make_source(published_on=None)
+    chosen = make_source(published_on=datetime.date(2022, 11, 8))
+    response = changelist(editor_client, "source")
+    (years,) = [
+        f
+        for f in response.context["cl"].filter_specs
+        if getattr(f, "parameter_name", None) == "year"
+    ]
+    assert [value for value, _label in years.lookup_choices] == ["2022", "2021"]
+    assert listed(changelist(editor_client, "source", year="2022")) == [chosen.pk]
+
+
+@pytest.mark.parametrize("term", ["zajarova contac", "Захарова", "ZAKHAROVA specific"])
+def test_the_statement_search_finds_every_spelling_and_prefix(editor_client, term):
+    zakharova = make_actor("Maria Zakharova", aliases=["María Zajárova", "Мария Захарова"])
+    found = make_statement(speaker=zakharova, text="We maintain specific contacts.")
+    make_statement(text="Nothing about her.")
+    assert listed(changelist(editor_client, "statement", q=term)) == [found.pk]
+
+
+def test_the_statement_search_finds_drafts_and_a_number_finds_that_statement(editor_client):
+    draft = make_statement(text="A draft on telemetry.", status=Status.DRAFT)
+    other = make_statement(text="Another.")
+    assert listed(changelist(editor_client, "statement", q="telemetry")) == [draft.pk]
+    assert listed(changelist(editor_client, "statement", q=str(other.pk))) == [other.pk]
+
+
+@pytest.mark.parametrize("term", ["!!!", "“”", "²"])
+def test_a_search_of_no_words_finds_nothing(editor_client, term):
+    make_statement()
+    response = changelist(editor_client, "statement", q=term)
+    assert response.status_code == 200
+    assert listed(response) == []
+
+
+def test_the_source_search_finds_titles_outlets_and_a_whole_url(editor_client):
+    tass = make_actor("TASS", kind=ActorKind.MEDIA, aliases=["ТАСС"])
+    by_title = make_source("Ryabkov on strategic stability")
+    by_outlet = make_source("An interview", outlet=tass)
+    by_url = make_source("Elsewhere", url="https://example.org/a?b=c")
+    assert listed(changelist(editor_client, "source", q="ryabkov strat")) == [by_title.pk]
+    assert listed(changelist(editor_client, "source", q="ТАСС")) == [by_outlet.pk]
+    assert listed(changelist(editor_client, "source", q="https://example.org/a?b=c")) == [by_url.pk]
+
+
+def test_the_source_autocomplete_searches_the_same_way(editor_client):
+    source = make_source("Ryabkov on strategic stability")
+    make_source("Something else")
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "stabil",
+            "app_label": "treaties",
+            "model_name": "statement",
+            "field_name": "source",
+        },
+    )
+    assert [int(result["id"]) for result in response.json()["results"]] == [source.pk]
+
+
+def test_the_treaty_and_topic_filters_test_each_statements_links(editor_client):
+    new_start, inf = make_treaty("New START"), make_treaty("INF")
+    both = make_statement(treaties=[new_start, inf])
+    only_inf = make_statement(treaties=[inf])
+    make_statement()
+    topic = Topic.objects.create(name="Verification", slug="verification")
+    both.topics.add(topic)
+
+    assert listed(changelist(editor_client, "statement", treaties__id__exact=new_start.pk)) == [
+        both.pk
+    ]
+    assert set(listed(changelist(editor_client, "statement", treaties__id__exact=inf.pk))) == {
+        both.pk,
+        only_inf.pk,
+    }
+    assert listed(changelist(editor_client, "statement", topics__id__exact=topic.pk)) == [both.pk]
+    response = changelist(editor_client, "statement", treaties__id__exact="x")
+    assert response["Location"].endswith("?e=1")
+
+
+def test_the_source_list_counts_each_sources_statements_and_events(editor_client):
+    busy, quiet = make_source("Busy"), make_source("Quiet")
+    for _ in range(3):
+        make_statement(source=busy)
+    make_statement(source=busy, status=Status.DRAFT)
+    make_event(source=busy)
+    rows = {row.pk: row for row in changelist(editor_client, "source").context["cl"].result_list}
+    assert (rows[busy.pk].statement_count, rows[busy.pk].event_count) == (4, 1)
+    assert (rows[quiet.pk].statement_count, rows[quiet.pk].event_count) == (0, 0)
+
+
+def test_outlets_offered_are_those_with_sources(editor_client):
+    tass = make_actor("TASS", kind=ActorKind.MEDIA)
+    make_actor("RIA Novosti", kind=ActorKind.MEDIA)  # no source yet
+    own = make_source(outlet=tass)
+    make_source()
+    response = changelist(editor_client, "source")
+    (outlets,) = [
+        f
+        for f in response.context["cl"].filter_specs
+        if getattr(f, "parameter_name", None) == "outlet__id__exact"
+    ]
+    assert [label for _value, label in outlets.lookup_choices] == ["TASS"]
+    assert listed(changelist(editor_client, "source", outlet__id__exact=tass.pk)) == [own.pk]
+
+
+def test_topics_count_their_published_statements_from_the_tallies(editor_client):
+    new_start, inf = make_treaty("New START"), make_treaty("INF")
+    verification, other = (
+        Topic.objects.create(name="Verification", slug="verification"),
+        Topic.objects.create(name="Other", slug="other"),
+    )
+    for status in (Status.PUBLISHED, Status.PUBLISHED, Status.DRAFT):
+        make_statement(treaties=[new_start], status=status).topics.add(verification)
+    make_statement(treaties=[inf]).topics.add(other)
+
+    rows = {row.pk: row for row in changelist(editor_client, "topic").context["cl"].result_list}
+    assert rows[verification.pk].statement_count == 2
+    assert rows[other.pk].statement_count == 1
+    assert listed(changelist(editor_client, "topic", treaty=new_start.pk)) == [verification.pk]
