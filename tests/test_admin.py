@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from treaties import admin as treaties_admin
 from treaties.merges import merge_actors, merge_sources
 from treaties.models import (
     Actor,
@@ -157,6 +158,27 @@ def test_editors_are_not_superusers_and_cannot_delete_sources(editor, editor_cli
     response = editor_client.post(admin_url("source", "delete", source.pk), {"post": "yes"})
     assert response.status_code == 403
     assert Source.objects.filter(pk=source.pk).exists()
+
+
+def test_a_record_too_many_rows_point_to_is_not_deleted_while_the_editor_waits(client, monkeypatch):
+    """Its delete page says why, in a few counts, instead of listing every row, and the
+    deletion is refused; a record fewer rows point to is deleted as before."""
+    monkeypatch.setattr(treaties_admin, "DELETED_AT_ONCE", 2)
+    client.force_login(User.objects.create_superuser("root", password="not used here"))
+    speaker, topic = make_actor("Maria Zakharova"), Topic.objects.create(name="Busy", slug="b")
+    for _ in range(3):
+        make_statement(speaker=speaker).topics.add(topic)
+
+    for model, record in [("actor", speaker), ("topic", topic)]:
+        page = client.get(admin_url(model, "delete", record.pk)).content.decode()
+        assert "more than 2 statements: too many to delete or unlink while you wait" in page
+        client.post(admin_url(model, "delete", record.pk), {"post": "yes"})
+        assert type(record).objects.filter(pk=record.pk).exists()
+
+    quiet = Topic.objects.create(name="Quiet", slug="q")
+    make_statement().topics.add(quiet)
+    client.post(admin_url("topic", "delete", quiet.pk), {"post": "yes"})
+    assert not Topic.objects.filter(pk=quiet.pk).exists()
 
 
 # Bad input gets a form error -------------------------------------------------------------
