@@ -198,3 +198,12 @@ def test_topics_count_their_published_statements_from_the_tallies(editor_client)
     assert rows[verification.pk].statement_count == 2
     assert rows[other.pk].statement_count == 1
     assert listed(changelist(editor_client, "topic", treaty=new_start.pk)) == [verification.pk]
+
+
+@pytest.mark.parametrize("model", ["statement", "source"])
+def test_the_large_lists_offer_no_counts_beside_their_filters(editor_client, model):
+    make_statement()
+    response = changelist(editor_client, model, _facets="True")
+    assert response.status_code == 200
+    assert not response.context["cl"].add_facets
+    assert "Show counts" not in response.content.decode()
