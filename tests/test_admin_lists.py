@@ -207,3 +207,19 @@ def test_the_large_lists_offer_no_counts_beside_their_filters(editor_client, mod
     assert response.status_code == 200
     assert not response.context["cl"].add_facets
     assert "Show counts" not in response.content.decode()
+
+
+def test_the_statement_list_sorts_by_date_alone_whatever_the_address_asks(editor_client):
+    later = make_statement(text="A words.", date=datetime.date(2022, 2, 1))
+    earlier = make_statement(text="B words.", date=datetime.date(2022, 1, 1))
+    response = changelist(editor_client, "statement")
+    assert list(response.context["cl"].sortable_by) == ["date_shown"]
+    # The words' column: not sorted by them (A before B), and no sort of every statement.
+    with CaptureQueriesContext(connection) as queries:
+        response = changelist(editor_client, "statement", o="1")
+    assert not [
+        q for q in queries.captured_queries if 'ORDER BY "treaties_statement"."text"' in q["sql"]
+    ]
+    assert listed(response) == [earlier.pk, later.pk]  # by id, the latest entered first
+    assert listed(changelist(editor_client, "statement", o="3")) == [earlier.pk, later.pk]
+    assert listed(changelist(editor_client, "statement", o="-3")) == [later.pk, earlier.pk]

@@ -810,6 +810,7 @@ class SourceAdmin(FullTextSearch, CappedCount, MergeableAdmin):
         "event_count",
     ]
     list_filter = ["language", SourceYearFilter, OutletFilter]
+    sortable_by = ["published_on"]  # as for statements: the one order an index serves
     search_help_text = (
         "Words of the title, the author or the outlet's names (in any spelling on record), "
         "a whole URL, or a source's number."
@@ -924,6 +925,9 @@ class StatementAdmin(FullTextSearch, CappedCount, PublishableAdmin):
         "treaty_list",
     ]
     list_display_links = ["summary"]
+    # By date alone, which an index serves: any other order sorted every statement (1.2 s at
+    # 1,000,000). The filters and the search narrow the list instead.
+    sortable_by = ["date_shown"]
     list_filter = [
         "status",
         YearFilter,
