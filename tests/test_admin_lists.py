@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from treaties import admin_lists
-from treaties.models import ActorKind, Status, Topic
+from treaties.models import ActorKind, Statement, Status, Topic
 
 from .conftest import make_actor, make_event, make_source, make_statement, make_treaty
 
@@ -223,3 +223,19 @@ def test_the_statement_list_sorts_by_date_alone_whatever_the_address_asks(editor
     assert listed(response) == [earlier.pk, later.pk]  # by id, the latest entered first
     assert listed(changelist(editor_client, "statement", o="3")) == [earlier.pk, later.pk]
     assert listed(changelist(editor_client, "statement", o="-3")) == [later.pk, earlier.pk]
+
+
+def test_an_action_on_more_rows_than_it_may_change_at_once_is_refused(editor_client, monkeypatch):
+    monkeypatch.setattr(admin_lists, "ACTED_ON_AT_ONCE", 2)
+    drafts = [make_statement(status=Status.DRAFT) for _ in range(3)]
+    url = reverse("admin:treaties_statement_changelist")
+
+    def publish_all(**extra):
+        data = {"action": "publish", "_selected_action": [drafts[0].pk], "index": 0}
+        return editor_client.post(url, {**data, **extra}, follow=True)
+
+    response = publish_all(select_across="1")
+    assert "More than 2 selected: too many to change while you wait." in response.content.decode()
+    assert not Statement.objects.filter(status=Status.PUBLISHED).exists()
+    publish_all(select_across="0")  # the one ticked
+    assert list(Statement.objects.filter(status=Status.PUBLISHED)) == [drafts[0]]

@@ -18,16 +18,20 @@ timeout; the source list, which counted each source's statements by grouping the
 
 import datetime
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
 
 from . import search as finder
 
+# Rows an action ("Publish selected statements") may be given at once: each is saved, with
+# its trigger work, in the editor's request (as a merge's or a deletion's rows are).
+ACTED_ON_AT_ONCE = 500
 # Rows a list counts before it says "more than": ten thousand keeps the count, and the
 # deepest page's OFFSET, to milliseconds. Past that, filters and the search narrow the list.
 COUNT_CAP = 10_000
@@ -74,6 +78,20 @@ class CappedCount:
 
     def get_changelist(self, request, **kwargs):
         return SortedAsOffered
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        # "Select all" hands an action the whole list, perhaps every statement, and the
+        # actions save or delete each row on its own, in the request.
+        across = request.POST.get("select_across") == "1"
+        if across and queryset.order_by()[: ACTED_ON_AT_ONCE + 1].count() > ACTED_ON_AT_ONCE:
+            self.message_user(
+                request,
+                f"More than {ACTED_ON_AT_ONCE:,} selected: too many to change while you wait. "
+                "Narrow the list with its filters or the search first.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset, *args, **kwargs)
 
 
 # Each step is the first date on or after the next new year's day, from the field's index.
