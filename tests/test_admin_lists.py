@@ -239,3 +239,25 @@ def test_an_action_on_more_rows_than_it_may_change_at_once_is_refused(editor_cli
     assert not Statement.objects.filter(status=Status.PUBLISHED).exists()
     publish_all(select_across="0")  # the one ticked
     assert list(Statement.objects.filter(status=Status.PUBLISHED)) == [drafts[0]]
+
+
+@pytest.mark.parametrize("value", ["x", "²", "99999999999999999999", "-1"])
+@pytest.mark.parametrize(
+    ("model", "parameter"),
+    [
+        ("statement", "treaties__id__exact"),
+        ("statement", "topics__id__exact"),
+        ("source", "outlet__id__exact"),
+        ("topic", "treaty"),
+    ],
+)
+def test_a_filter_value_that_is_no_id_answers_the_admins_error_page(
+    editor_client, model, parameter, value
+):
+    # Each filter with a choice to offer: Django drops a filter that has none, value and all.
+    outlet = make_actor(kind=ActorKind.MEDIA)
+    statement = make_statement(source=make_source(outlet=outlet), treaties=[make_treaty()])
+    statement.topics.add(Topic.objects.create(name="Verification", slug="verification"))
+    response = changelist(editor_client, model, **{parameter: value})
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")

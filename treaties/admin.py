@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import model_ngettext
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,7 +27,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
-from .admin_lists import CappedCount, FullTextSearch, LinkFilter, YearFilter
+from .admin_lists import CappedCount, FullTextSearch, LinkFilter, YearFilter, record_id
 from .duplicates import similar_actor, similar_source, similar_statement
 from .merges import (
     MergeError,
@@ -493,10 +492,9 @@ class TopicTreatyFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        if not self.value().isdigit():
-            raise IncorrectLookupParameters(f"No such treaty: {self.value()}")
+        treaty = record_id(self.value(), "treaty")
         tallies = StatementTally.objects.filter(topic_id=OuterRef("pk"), speaker_id=0, year=0)
-        return queryset.filter(Exists(tallies.filter(treaty_id=int(self.value()))))
+        return queryset.filter(Exists(tallies.filter(treaty_id=treaty)))
 
 
 @admin.register(Topic)
@@ -788,9 +786,7 @@ class OutletFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        if not self.value().isdigit():
-            raise IncorrectLookupParameters(f"No such outlet: {self.value()}")
-        return queryset.filter(outlet_id=int(self.value()))
+        return queryset.filter(outlet_id=record_id(self.value(), "outlet"))
 
 
 class SourceYearFilter(YearFilter):

@@ -137,6 +137,14 @@ class YearFilter(admin.SimpleListFilter):
         return queryset.filter(**{f"{self.field}__gte": start, f"{self.field}__lt": end})
 
 
+def record_id(value: str, what: str) -> int:
+    """A filter's value as a record's id; a bad one is the admin's "?e=1" answer, not a
+    database error (a number past bigint's range is one)."""
+    if not (value.isascii() and value.isdigit() and len(value) < 19):
+        raise IncorrectLookupParameters(f"No such {what}: {value}")
+    return int(value)
+
+
 class LinkFilter(admin.SimpleListFilter):
     """Rows linked to one record through a many-to-many field, tested by an EXISTS on the
     link table's index. Django's own filter joins the links and removes duplicates from the
@@ -151,11 +159,10 @@ class LinkFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        if not self.value().isdigit():
-            raise IncorrectLookupParameters(f"No such {self.title}: {self.value()}")
+        linked = record_id(self.value(), self.title)
         field = queryset.model._meta.get_field(self.field_name)
         links = field.remote_field.through.objects.filter(
-            **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): self.value()}
+            **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): linked}
         )
         return queryset.filter(Exists(links))
 

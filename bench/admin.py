@@ -1,0 +1,134 @@
+"""Benchmark: the editors' admin pages at full size.
+
+Django's admin counts, groups and sorts whole tables on its list pages, and lists every row
+that points to a record on its delete pages (treaties/admin_lists.py, treaties/admin.py say
+what is done instead). On the database `bench_scale_<N>` that bench/scale.py keeps (made and
+filled the first time), with the web's statement timeout, this requests each kind of admin
+page as a superuser through Django's test client, three times, and prints the fastest time,
+the queries and the status (503: cancelled by the statement timeout). The pages' goal is the
+site's: well inside 100 ms of database work, and never a timeout.
+
+    .venv/bin/python bench/admin.py                          (10,000 statements)
+    .venv/bin/python bench/admin.py --statements 1000000     (make bench STATEMENTS=1000000)
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR / "bench"))
+sys.path.insert(0, str(BASE_DIR))
+
+from scale import prepare_database, production_env  # noqa: E402
+
+TRIES = 3
+USERNAME = "bench-admin"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--statements", type=int, default=10_000)
+    args = parser.parse_args()
+    url = prepare_database(args.statements, fresh=False)
+    os.environ.update(
+        production_env(url),
+        DJANGO_SETTINGS_MODULE="armscontrol.settings",
+        ALLOWED_HOSTS="testserver",
+        ARMSCONTROL_WEB_PROCESS="true",  # the web's statement timeout
+    )
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    User.objects.filter(username=USERNAME).delete()
+    user = User.objects.create_superuser(USERNAME, password=None)
+    try:
+        client = Client()
+        client.force_login(user)
+        print(f"\n{args.statements:,} statements; fastest of {TRIES}, as a superuser:")
+        print(f"{'page':62} {'ms':>7} {'queries':>7} status")
+        for label, path in pages():
+            print(f"{label:62} " + measure(client, path), flush=True)
+    finally:
+        user.delete()
+
+
+def pages() -> list[tuple[str, str]]:
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from treaties.models import Source, StatementTally, Topic
+
+    def tally_leader(**keys):
+        return StatementTally.objects.filter(**keys).order_by("-statements").first()
+
+    speaker = tally_leader(treaty_id=0, topic_id=0, year=0, speaker_id__gt=0)
+    treaty = tally_leader(speaker_id=0, topic_id=0, year=0, treaty_id__gt=0)
+    topic = tally_leader(speaker_id=0, treaty_id=0, year=0, topic_id__gt=0)
+    # The source with the most statements, whose page shows them all inline (a whole-table
+    # count, once, to choose the page: the benchmark's work, not a page's).
+    source = Source.objects.annotate(n=Count("statements")).order_by("-n").first()
+
+    def admin(model, view="changelist", *args, **query):
+        path = reverse(f"admin:treaties_{model}_{view}", args=args)
+        return path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+    found = [
+        ("statement list", admin("statement")),
+        ("statement list, search 'Ryabkov'", admin("statement", q="Ryabkov")),
+        ("statement list, search 'treaty'", admin("statement", q="treaty")),
+        ("statement list, search a number", admin("statement", q="1000007")),
+        ("statement list, drafts", admin("statement", status__exact="draft")),
+        ("statement list, a year", admin("statement", year="2022")),
+        ("statement list, a kind", admin("statement", kind__exact="quote")),
+        ("statement list, sorted by words (refused: by date)", admin("statement", o="1")),
+        ("statement list, counts beside the filters (refused)", admin("statement", _facets=1)),
+        ("source list", admin("source")),
+        ("source list, search 'treaty'", admin("source", q="treaty")),
+        ("topic list", admin("topic")),
+        ("actor list", admin("actor")),
+        ("event list", admin("event")),
+        ("statement page", admin("statement", "change", 1)),
+        ("statement form, new", admin("statement", "add")),
+    ]
+    if speaker:
+        found += [
+            (f"actor page ({speaker.statements:,} statements)",
+             admin("actor", "change", speaker.speaker_id)),
+            ("actor delete page (refused)", admin("actor", "delete", speaker.speaker_id)),
+        ]  # fmt: skip
+    if treaty:
+        found += [
+            (f"statement list, one treaty ({treaty.statements:,})",
+             admin("statement", treaties__id__exact=treaty.treaty_id)),
+            ("treaty delete page (refused)", admin("treaty", "delete", treaty.treaty_id)),
+        ]  # fmt: skip
+    if topic and Topic.objects.filter(pk=topic.topic_id).exists():
+        found.append(("topic delete page", admin("topic", "delete", topic.topic_id)))
+    if source:
+        found.append((f"source page ({source.n} statements inline)",
+                      admin("source", "change", source.pk)))  # fmt: skip
+    return found
+
+
+def measure(client, path: str) -> str:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    timings, status, queries = [], None, 0
+    for _ in range(TRIES):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            status = client.get(path).status_code
+            timings.append((time.perf_counter() - started) * 1000)
+        queries = len(captured)
+    return f"{min(timings):7.0f} {queries:7} {status}"
+
+
+if __name__ == "__main__":
+    main()
