@@ -170,19 +170,28 @@ def taken_already(operation: str, result: dict) -> bool:
     return result.get("status") == 409 or (operation == "delete" and result.get("status") == 404)
 
 
+# The refusals that are a document's own: what it holds cannot be indexed as the mapping
+# says, and sending it again would be refused again. Any other (too busy, a closed, missing or
+# read-only index, a server error) is the index's or the cluster's, and may pass.
+DOCUMENT_ERRORS = {
+    "mapper_parsing_exception",
+    "document_parsing_exception",
+    "strict_dynamic_mapping_exception",
+    "illegal_argument_exception",
+}
+
+
 class Refusal(NamedTuple):
     """An action of a bulk request that OpenSearch did not take."""
 
-    status: int
     kind: Queued.Kind
     record_id: int
+    error_type: str
     reason: str
 
     @property
-    def may_pass(self) -> bool:
-        """OpenSearch was too busy (429) or failed (5xx): the same request may be taken later.
-        Any other refusal is the record's own, and would come back every time."""
-        return self.status == 429 or self.status >= 500
+    def records_own(self) -> bool:
+        return self.error_type in DOCUMENT_ERRORS
 
 
 def refusals(response: dict) -> list[Refusal]:
@@ -193,31 +202,37 @@ def refusals(response: dict) -> list[Refusal]:
             status = result.get("status", 500)
             if status < 300 or taken_already(operation, result):
                 continue
-            error = result.get("error") or {}
-            if isinstance(error, dict):
-                reason = ": ".join(filter(None, [error.get("type"), error.get("reason")]))
-            else:
-                reason = str(error)
+            error = result.get("error")
+            if not isinstance(error, dict):
+                error = {"reason": str(error or f"status {status}")}
+            reason = ": ".join(filter(None, [error.get("type"), error.get("reason")]))
             kind = kinds[result["_index"]]
-            found.append(Refusal(status, kind, int(result["_id"]), reason or f"status {status}"))
+            found.append(Refusal(kind, int(result["_id"]), error.get("type", ""), reason))
     return found
 
 
 def send_queued(client, batch: int = BATCH) -> int:
     """Sends up to batch queued changes to OpenSearch and takes them off the queue; returns
     how many it took. They leave the queue in the transaction that read them, once OpenSearch
-    has answered every one: a failure, or a refusal that may pass (too busy), leaves them all
-    queued for the next attempt. A record refused for its own reason is set aside in Refused,
-    so that it does not hold up the queue, and logged.
+    has answered every one: a failure, a refusal that is not a document's own (too busy, an
+    index closed), or every document refused, leaves them all queued for the next attempt. A
+    record refused for its own reason is set aside in Refused, so that it does not hold up
+    the queue, and logged.
     Several senders can run at once: each takes rows the others have not locked (and see
     actions() for their order)."""
     with transaction.atomic():
         queued = list(Queued.objects.select_for_update(skip_locked=True).order_by("pk")[:batch])
         if not queued:
             return 0
-        refused = refusals(client.bulk(body=actions(queued)))
-        if busy := [refusal for refusal in refused if refusal.may_pass]:
-            raise IndexingFailed(f"OpenSearch refused {len(busy)}: {busy[0].reason}")
+        response = client.bulk(body=actions(queued))
+        refused = refusals(response)
+        if other := [refusal for refusal in refused if not refusal.records_own]:
+            raise IndexingFailed(f"OpenSearch refused {len(other)}: {other[0].reason}")
+        # Every document of a batch refused is the mapping's fault, not theirs (an index
+        # defined wrong): set aside, they would leave an empty index marked ready.
+        documents = sum("index" in item for item in response["items"])
+        if len(refused) > 1 and len(refused) == documents:
+            raise IndexingFailed(f"OpenSearch refused every document: {refused[0].reason}")
         set_aside(queued, refused)
         Queued.objects.filter(pk__in=[change.pk for change in queued]).delete()
     return len(queued)
@@ -228,9 +243,9 @@ def set_aside(queued: list[Queued], refused: list[Refusal]) -> None:
     OpenSearch took this time leave it."""
     for refusal in refused:
         logger.error(
-            "OpenSearch refused %s %s (%s): %s. It is set aside until it changes again, or "
-            "until `manage.py opensearch_index --retry-refused`.",
-            refusal.kind, refusal.record_id, refusal.status, refusal.reason,
+            "OpenSearch refused %s %s: %s. It is set aside until it changes again, or until "
+            "`manage.py opensearch_index --retry-refused`.",
+            refusal.kind, refusal.record_id, refusal.reason,
         )  # fmt: skip
     Refused.objects.bulk_create(
         [Refused(kind=r.kind, record_id=r.record_id, reason=r.reason) for r in refused],
@@ -253,12 +268,21 @@ def retry_refused() -> int:
     """Queues again every record set aside (after the cause was mended: a mapping changed, a
     cluster limit raised); returns how many."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "WITH retried AS (DELETE FROM opensearch_backend_refused RETURNING kind, record_id) "
-            "INSERT INTO opensearch_backend_queued (kind, record_id) "
-            "SELECT kind, record_id FROM retried ORDER BY record_id"
+        cursor.execute("DELETE FROM opensearch_backend_refused RETURNING kind, record_id")
+        retried = cursor.fetchall()
+        # Locked as an edit locks them, so that an edit in flight commits before these take
+        # their queue ids: the versions OpenSearch keeps follow commit order (see actions()).
+        for kind, model in [(Queued.Kind.STATEMENT, Statement), (Queued.Kind.SOURCE, Source)]:
+            if ids := sorted(record for of_kind, record in retried if of_kind == kind):
+                cursor.execute(
+                    f"SELECT FROM {model._meta.db_table} WHERE id = ANY(%s) "
+                    "ORDER BY id FOR NO KEY UPDATE",
+                    [ids],
+                )
+        cursor.executemany(
+            "INSERT INTO opensearch_backend_queued (kind, record_id) VALUES (%s, %s)", retried
         )
-        return cursor.rowcount
+        return len(retried)
 
 
 def mark_ready() -> None:

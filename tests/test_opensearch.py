@@ -230,7 +230,7 @@ def test_a_record_refused_for_its_own_reason_is_set_aside(fake, caplog):
     (aside,) = Refused.objects.all()
     assert (aside.kind, aside.record_id) == ("statement", refused.pk)
     assert aside.reason == "mapper_parsing_exception: refused by the stand-in"
-    assert f"OpenSearch refused statement {refused.pk} (400)" in caplog.text
+    assert f"OpenSearch refused statement {refused.pk}: mapper_parsing_exception" in caplog.text
     assert f"statement {refused.pk}: mapper_parsing_exception" in errors.getvalue()
 
     # Its next change is sent again, and taken once OpenSearch can.
@@ -240,6 +240,20 @@ def test_a_record_refused_for_its_own_reason_is_set_aside(fake, caplog):
     feed()
     assert fake.documents(STATEMENTS)[str(refused.pk)]["text"] == "Mended."
     assert not Refused.objects.exists()
+
+
+def test_a_batch_whose_every_document_is_refused_stays_queued(fake):
+    """An index defined wrong refuses every document: nothing is set aside, and PostgreSQL
+    goes on answering searches, as the index is not marked ready."""
+    statements = [make_statement(), make_statement()]
+    for statement in statements:
+        fake.refuse_documents.add((STATEMENTS, str(statement.pk)))
+        fake.refuse_documents.add((SOURCES, str(statement.source_id)))
+    with pytest.raises(CommandError, match="refused every document"):
+        feed()
+    assert not Refused.objects.exists()
+    assert {("statement", statement.pk) for statement in statements} <= queued()
+    assert not indexing.ready(STATEMENTS)
 
 
 def test_retry_refused_queues_again_what_was_set_aside(fake):
@@ -258,9 +272,19 @@ def test_retry_refused_queues_again_what_was_set_aside(fake):
     assert not Refused.objects.exists() and not Queued.objects.exists()
 
 
-def test_a_busy_refusal_keeps_the_whole_batch_queued(fake, monkeypatch):
-    """One action refused as too busy (429) and one for its own reason: both stay queued, as
-    OpenSearch may take the batch later, and nothing is set aside yet."""
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        (429, "es_rejected_execution_exception"),
+        (400, "index_closed_exception"),
+        (403, "cluster_block_exception"),
+    ],
+)
+def test_a_refusal_not_the_documents_own_keeps_the_whole_batch_queued(
+    fake, monkeypatch, status, error
+):
+    """One action refused by a busy, closed or read-only index, one for its own reason: both
+    stay queued, as OpenSearch may take the batch later, and nothing is set aside yet."""
     feed()
     busy, refused = make_statement(), make_statement()
     fake.refuse_documents.add((STATEMENTS, str(refused.pk)))
@@ -270,12 +294,12 @@ def test_a_busy_refusal_keeps_the_whole_batch_queued(fake, monkeypatch):
         response = answer(lines)
         for item in response["items"]:
             if item.get("index", {}).get("_id") == str(busy.pk):
-                item["index"]["status"] = 429
+                item["index"].update(status=status, error={"type": error, "reason": "no"})
         return response
 
     monkeypatch.setattr(fake, "bulk", bulk)
     before = queued()
-    with pytest.raises(indexing.IndexingFailed, match="OpenSearch refused 1"):
+    with pytest.raises(indexing.IndexingFailed, match=f"OpenSearch refused 1: {error}"):
         indexing.send_queued(opensearch())
     assert queued() == before
     assert not Refused.objects.exists()

@@ -1,5 +1,5 @@
 """A source that corroborates a published event is public, as its own page says: it is queued
-for OpenSearch when that changes (sql/corroboration.sql)."""
+for OpenSearch when that changes, and once now (sql/corroboration.sql)."""
 
 from pathlib import Path
 
@@ -9,9 +9,10 @@ CORROBORATION_SQL = (
     Path(__file__).resolve().parent.parent / "sql" / "corroboration.sql"
 ).read_text()
 UNDO_CORROBORATION = """
+DROP TRIGGER IF EXISTS corroboration_event_locked ON treaties_event_other_sources;
 DROP TRIGGER IF EXISTS corroboration_queued ON treaties_event_other_sources;
 DROP TRIGGER IF EXISTS corroborations_requeued ON treaties_event;
-DROP FUNCTION IF EXISTS corroborations_queued();
+DROP FUNCTION IF EXISTS corroboration_event_locked(), corroborations_queued();
 """
 
 
