@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.conftest import make_actor, make_source, make_statement
 from treaties import search as finder
 from treaties import word_frequencies
+from treaties.models import Status
 from treaties.word_frequencies import INDEXED_MATCHES, Frequencies
 
 COMMON = Frequencies({"treaty": 0.8, "arms": 0.5, "limits": 0.02, "warheads": 0.04}, 0.003, 1e6)
@@ -54,6 +55,19 @@ def test_the_frequencies_are_read_from_the_planner_s_statistics():
     assert found.rows == 40
     assert 0 < found.rarer < 1
     assert found.of("unheard") == found.rarer
+    assert found.newest_since is None  # fewer than NEWEST_WALKED statements: no bound
+
+
+@pytest.mark.django_db
+def test_the_newest_statements_walked_start_on_a_day_read_with_the_figures(monkeypatch):
+    for day in range(1, 6):
+        make_statement(text="Telemetry.", date=datetime.date(2022, 1, day))
+    make_statement(text="Telemetry.", date=datetime.date(2023, 1, 1), status=Status.DRAFT)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE treaties_statement")
+    monkeypatch.setattr(word_frequencies, "NEWEST_WALKED", 2)
+    # The three newest published: 5, 4 and 3 January.
+    assert word_frequencies._statistics().newest_since == datetime.date(2022, 1, 3)
 
 
 @pytest.mark.django_db
@@ -171,6 +185,14 @@ def test_common_words_take_the_newest_matches_as_candidates(monkeypatch):
     assert count == 3
     (candidates,) = [q["sql"] for q in queries.captured_queries if "LIMIT 3" in q["sql"]]
     assert "ORDER BY 2 DESC, 3 DESC LIMIT 3" in candidates
+    # Matched only further back than the newest statements walked: the index is asked.
+    walked = Frequencies(NAMES.shares, NAMES.rarer, NAMES.rows, datetime.date(2022, 1, 6))
+    monkeypatch.setattr(finder, "statement_words", lambda: walked)
+    with CaptureQueriesContext(connection) as queries:
+        ranked, count = finder.statements(["treaty"])
+    first, then = [q["sql"] for q in queries.captured_queries if "LIMIT 3" in q["sql"]]
+    assert "\"date\" >= '2022-01-06'::date" in first and "ORDER BY 2 DESC, 3 DESC" in first
+    assert "ORDER BY" not in then and count == 3
     # Rarer words: the first matches the index gives, in no order that costs a sort.
     monkeypatch.setattr(finder, "statement_words", Frequencies)
     with CaptureQueriesContext(connection) as queries:

@@ -265,14 +265,19 @@ def _statement_candidates(terms: list[str]) -> list[int]:
         .values_list("rank", "date", "pk")
     )
     words = statement_words()
+    candidates = []
     if words.common(terms):
         # ...except where PostgreSQL walks an index and checks each row rather than read a
-        # bitmap of every match ("treaty", "new start"): walking the date index from the
-        # newest costs the same as walking whichever index it would take (the speaker's, in
-        # id order, so that one speaker's oldest quotes would fill the candidates).
-        found = found.order_by("-date", "-pk")
-    candidates = []
-    if words.enough_whole(terms, CANDIDATES):
+        # bitmap of every match ("treaty", "new start"): the date index, from the newest, at
+        # the cost of walking whichever index it would take (the speaker's, in id order,
+        # where one speaker's oldest quotes would fill the candidates), and no further back
+        # than the newest NEWEST_WALKED statements (word_frequencies.py); short of the
+        # candidates there, as below.
+        newest = found.order_by("-date", "-pk")
+        if words.newest_since:
+            newest = newest.filter(date__gte=words.newest_since)
+        candidates = list(newest.filter(_matching_statements(terms, words))[:CANDIDATES])
+    elif words.enough_whole(terms, CANDIDATES):
         # The last word whole: reading its prefix's range of the index costs two to three
         # times as much. Kept only when it fills the candidates, which are then a sample of
         # the prefix's matches like any other; short of that, the prefix is read after all.

@@ -9,6 +9,7 @@ every REFRESH_SECONDS per process, and a wrong guess costs time, never a result 
 asked the index for a last word whole, and found too few, asks again for its prefix).
 """
 
+import datetime
 import math
 import time
 from dataclasses import dataclass, field
@@ -26,9 +27,18 @@ INDEXED_MATCHES = 1000
 # (300 / 0.05 = 6,000), which beats a bitmap of every match of so common a word. A common last
 # word is left a prefix for the same reason.
 WHOLE_SHARE = 0.05
+# Common words' candidates are looked for among this many of the newest statements at most:
+# twice what words in WHOLE_SHARE of statements need, so that words common overall but rare
+# of late (their matches years back) cost a bounded walk before the index is asked after all.
+NEWEST_WALKED = 12_000
 
+# With the date from which the NEWEST_WALKED newest published statements run, read from the
+# (date, id) index with the figures rather than on each search (statements added since only
+# widen the walk a little).
 STATISTICS_SQL = """
-SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples
+SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples,
+    (SELECT date FROM treaties_statement WHERE status = 'published'
+     ORDER BY date DESC, id DESC OFFSET %s LIMIT 1)
 FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename
     AND c.relnamespace = to_regnamespace(s.schemaname)
 WHERE s.schemaname = current_schema() AND s.tablename = %s AND s.attname = 'search_vector'
@@ -40,6 +50,9 @@ class Frequencies:
     shares: dict[str, float] = field(default_factory=dict)  # the most common words
     rarer: float = 0.0  # every other word is in fewer than this share of statements
     rows: float = 0.0  # statements, as the planner estimates them
+    # The NEWEST_WALKED newest published statements are dated from this day on; None when
+    # there are fewer.
+    newest_since: datetime.date | None = None
 
     def of(self, word: str) -> float:
         return self.shares.get(word, self.rarer)
@@ -92,12 +105,14 @@ def statement_words() -> Frequencies:
 
 def _statistics() -> Frequencies:
     with connections[router.db_for_read(Statement)].cursor() as cursor:
-        cursor.execute(STATISTICS_SQL, [Statement._meta.db_table])
+        cursor.execute(STATISTICS_SQL, [NEWEST_WALKED, Statement._meta.db_table])
         row = cursor.fetchone()
     if not row or not row[0]:
         return Frequencies()
-    words, shares, rows = row
+    words, shares, rows, newest_since = row
     # The shares of the words, then two or three figures about them all (least, most, and
     # for arrays the share of empty ones).
     shares = dict(zip(words, shares[: len(words)], strict=True))
-    return Frequencies(shares, rarer=min(shares.values()), rows=max(rows, 0.0))
+    return Frequencies(
+        shares, rarer=min(shares.values()), rows=max(rows, 0.0), newest_since=newest_since
+    )
