@@ -108,9 +108,18 @@ def test_the_statement_search_finds_drafts_and_a_number_finds_that_statement(edi
 @pytest.mark.parametrize("term", ["!!!", "“”", "²"])
 def test_a_search_of_no_words_finds_nothing(editor_client, term):
     make_statement()
-    response = changelist(editor_client, "statement", q=term)
-    assert response.status_code == 200
-    assert listed(response) == []
+    for model in ["statement", "source"]:
+        response = changelist(editor_client, model, q=term)
+        assert response.status_code == 200
+        assert listed(response) == []
+
+
+@pytest.mark.parametrize("term", ["\x00", "https://example.org/\x00", "1\x002"])
+def test_a_search_with_a_nul_answers(editor_client, term):
+    """PostgreSQL refuses a NUL in a query: it is dropped, as no record holds one."""
+    make_statement()
+    for model in ["statement", "source"]:
+        assert changelist(editor_client, model, q=term).status_code == 200
 
 
 def test_the_source_search_finds_titles_outlets_and_a_whole_url(editor_client):
@@ -234,9 +243,10 @@ def test_an_action_on_more_rows_than_it_may_change_at_once_is_refused(editor_cli
         data = {"action": "publish", "_selected_action": [drafts[0].pk], "index": 0}
         return editor_client.post(url, {**data, **extra}, follow=True)
 
-    response = publish_all(select_across="1")
-    assert "More than 2 selected: too many to change while you wait." in response.content.decode()
-    assert not Statement.objects.filter(status=Status.PUBLISHED).exists()
+    for across in ["1", "True", "on"]:  # all of them "select all" to Django
+        response = publish_all(select_across=across)
+        assert "More than 2 selected: too many to change while you" in response.content.decode()
+        assert not Statement.objects.filter(status=Status.PUBLISHED).exists()
     publish_all(select_across="0")  # the one ticked
     assert list(Statement.objects.filter(status=Status.PUBLISHED)) == [drafts[0]]
 
@@ -261,3 +271,15 @@ def test_a_filter_value_that_is_no_id_answers_the_admins_error_page(
     response = changelist(editor_client, model, **{parameter: value})
     assert response.status_code == 302
     assert response["Location"].endswith("?e=1")
+
+
+def test_the_source_list_sorts_by_publication_newest_or_oldest_first_undated_last_or_first(
+    editor_client,
+):
+    older = make_source(published_on=datetime.date(2021, 1, 1))
+    newer = make_source(published_on=datetime.date(2022, 1, 1))
+    undated = make_source(published_on=None)
+    assert list(changelist(editor_client, "source").context["cl"].sortable_by) == ["published"]
+    # As the source_order index gives them, either way round.
+    assert listed(changelist(editor_client, "source", o="3")) == [newer.pk, older.pk, undated.pk]
+    assert listed(changelist(editor_client, "source", o="-3")) == [undated.pk, older.pk, newer.pk]

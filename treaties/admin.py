@@ -15,7 +15,7 @@ from django.contrib.admin.utils import model_ngettext
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -134,11 +134,15 @@ def too_many_to_delete(model, objs) -> list[str]:
             continue
         else:
             rows = related._base_manager.filter(**{f"{relation.field.name}__in": objs})
-        if rows[: DELETED_AT_ONCE + 1].count() > DELETED_AT_ONCE:
+        if rows[: DELETED_AT_ONCE + 1].count() <= DELETED_AT_ONCE:
+            continue
+        many = f"more than {DELETED_AT_ONCE:,} {related._meta.verbose_name_plural}"
+        if getattr(relation, "on_delete", None) is models.PROTECT:
+            found.append(f"{many}, which keep it: merge it into another record instead.")
+        else:
             found.append(
-                f"more than {DELETED_AT_ONCE:,} {related._meta.verbose_name_plural}: too many "
-                "to delete or unlink while you wait. Someone with access to the server can "
-                "delete it there (manage.py shell), where no time limit applies."
+                f"{many}: too many to delete or unlink while you wait. Someone with access to "
+                "the server can delete it there (manage.py shell), where no time limit applies."
             )
     return found
 
@@ -799,14 +803,14 @@ class SourceAdmin(FullTextSearch, CappedCount, MergeableAdmin):
     list_display = [
         "title",
         "outlet",
-        "published_on",
+        "published",
         "language",
         "link",
         "statement_count",
         "event_count",
     ]
     list_filter = ["language", SourceYearFilter, OutletFilter]
-    sortable_by = ["published_on"]  # as for statements: the one order an index serves
+    sortable_by = ["published"]  # as for statements: the one order an index serves
     search_help_text = (
         "Words of the title, the author or the outlet's names (in any spelling on record), "
         "a whole URL, or a source's number."
@@ -885,6 +889,11 @@ class SourceAdmin(FullTextSearch, CappedCount, MergeableAdmin):
             source.url,
             Truncator(source.url.split("://", 1)[-1]).chars(40),
         )
+
+    # Newest first, undated last, either way round: what the source_order index gives.
+    @admin.display(description="published on", ordering=F("published_on").desc(nulls_last=True))
+    def published(self, source):
+        return source.published_on
 
     @admin.display(description="statements")
     def statement_count(self, source):

@@ -18,6 +18,7 @@ timeout; the source list, which counted each source's statements by grouping the
 
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
@@ -82,7 +83,8 @@ class CappedCount:
     def response_action(self, request, queryset, *args, **kwargs):
         # "Select all" hands an action the whole list, perhaps every statement, and the
         # actions save or delete each row on its own, in the request.
-        across = request.POST.get("select_across") == "1"
+        # Read as the action form reads it ("1", "True", "on"...).
+        across = forms.BooleanField(required=False).clean(request.POST.get("select_across"))
         if across and queryset.order_by()[: ACTED_ON_AT_ONCE + 1].count() > ACTED_ON_AT_ONCE:
             self.message_user(
                 request,
@@ -176,7 +178,8 @@ class FullTextSearch:
     search_fields = ["search_vector"]
 
     def get_search_results(self, request, queryset, search_term):
-        search_term = search_term.strip()
+        # A NUL is no character PostgreSQL takes in a query, and none a record holds.
+        search_term = search_term.replace("\x00", "").strip()
         if not search_term:
             return queryset, False
         matches = self.exact_matches(search_term)
