@@ -19,6 +19,8 @@ DEFINITIONS = json.loads((Path(__file__).parent / "data" / "indexes.json").read_
 INDEXES = {Queued.Kind.STATEMENT: "statements", Queued.Kind.SOURCE: "sources"}
 # Changes sent to OpenSearch in one request.
 BATCH = 500
+# Documents in a batch, every one refused, that mean the index is defined wrong.
+MAPPING_SUSPECTED_AT = 10
 
 logger = logging.getLogger(__name__)
 
@@ -228,10 +230,11 @@ def send_queued(client, batch: int = BATCH) -> int:
         refused = refusals(response)
         if other := [refusal for refusal in refused if not refusal.records_own]:
             raise IndexingFailed(f"OpenSearch refused {len(other)}: {other[0].reason}")
-        # Every document of a batch refused is the mapping's fault, not theirs (an index
-        # defined wrong): set aside, they would leave an empty index marked ready.
+        # Every document of a sizeable batch refused is the mapping's fault, not theirs (an
+        # index defined wrong): set aside, they would leave an empty index marked ready. A
+        # small batch (an edit or two) is taken at its word, lest two bad records stall it.
         documents = sum("index" in item for item in response["items"])
-        if len(refused) > 1 and len(refused) == documents:
+        if documents >= MAPPING_SUSPECTED_AT and len(refused) == documents:
             raise IndexingFailed(f"OpenSearch refused every document: {refused[0].reason}")
         set_aside(queued, refused)
         Queued.objects.filter(pk__in=[change.pk for change in queued]).delete()

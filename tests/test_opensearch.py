@@ -245,7 +245,7 @@ def test_a_record_refused_for_its_own_reason_is_set_aside(fake, caplog):
 def test_a_batch_whose_every_document_is_refused_stays_queued(fake):
     """An index defined wrong refuses every document: nothing is set aside, and PostgreSQL
     goes on answering searches, as the index is not marked ready."""
-    statements = [make_statement(), make_statement()]
+    statements = [make_statement() for _ in range(indexing.MAPPING_SUSPECTED_AT // 2)]
     for statement in statements:
         fake.refuse_documents.add((STATEMENTS, str(statement.pk)))
         fake.refuse_documents.add((SOURCES, str(statement.source_id)))
@@ -254,6 +254,18 @@ def test_a_batch_whose_every_document_is_refused_stays_queued(fake):
     assert not Refused.objects.exists()
     assert {("statement", statement.pk) for statement in statements} <= queued()
     assert not indexing.ready(STATEMENTS)
+
+
+def test_a_small_batch_of_refused_documents_is_set_aside(fake):
+    """Two records an editor saved, both refused: theirs, not the index's; the queue goes on."""
+    feed()
+    bad = [make_statement(source=make_source()) for _ in range(2)]
+    for statement in bad:
+        fake.refuse_documents.add((STATEMENTS, str(statement.pk)))
+        fake.refuse_documents.add((SOURCES, str(statement.source_id)))
+    feed()
+    assert not Queued.objects.exists()
+    assert Refused.objects.count() == 4
 
 
 def test_retry_refused_queues_again_what_was_set_aside(fake):
