@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
-from .admin_lists import CappedCount, FullTextSearch, LinkFilter, YearFilter, record_id
+from .admin_lists import CappedCount, FullTextSearch, LinkFilter, RecordFilter, YearFilter
 from .duplicates import similar_actor, similar_source, similar_statement
 from .merges import (
     MergeError,
@@ -484,21 +484,18 @@ class TreatyLimitAdmin(HistoryAdmin):
 # Topics ----------------------------------------------------------------------------------
 
 
-class TopicTreatyFilter(admin.SimpleListFilter):
+class TopicTreatyFilter(RecordFilter):
     """Topics of a treaty's published statements, from the tallies (one row a topic)."""
 
     title = "treaty"
     parameter_name = "treaty"
 
-    def lookups(self, request, model_admin):
-        return [(str(treaty.pk), treaty.short_name) for treaty in Treaty.objects.only("short_name")]
+    def records(self, model_admin):
+        return Treaty.objects.only("short_name")
 
-    def queryset(self, request, queryset):
-        if self.value() is None:
-            return queryset
-        treaty = record_id(self.value(), "treaty")
-        tallies = StatementTally.objects.filter(topic_id=OuterRef("pk"), speaker_id=0, year=0)
-        return queryset.filter(Exists(tallies.filter(treaty_id=treaty)))
+    def matching(self, queryset, record):
+        tallies = StatementTally.objects.of(topic=OuterRef("pk"), treaty=record)
+        return queryset.filter(Exists(tallies))
 
 
 @admin.register(Topic)
@@ -511,9 +508,7 @@ class TopicAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         # The tallies' one row a topic, not a count of its every statement.
-        tally = StatementTally.objects.filter(
-            speaker_id=0, treaty_id=0, topic_id=OuterRef("pk"), year=0
-        ).values("statements")
+        tally = StatementTally.objects.of(topic=OuterRef("pk")).values("statements")
         return (
             super()
             .get_queryset(request)
@@ -776,21 +771,20 @@ def _count_of(model):
     return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), Value(0))
 
 
-class OutletFilter(admin.SimpleListFilter):
+class OutletFilter(RecordFilter):
     """Outlets that published a source: one probe of the sources' outlet index an actor,
     rather than the distinct outlets of every source."""
 
     title = "outlet"
     parameter_name = "outlet__id__exact"
 
-    def lookups(self, request, model_admin):
-        outlets = Actor.objects.filter(Exists(Source.objects.filter(outlet=OuterRef("pk"))))
-        return [(str(actor.pk), actor.name) for actor in outlets.only("name")]
+    def records(self, model_admin):
+        return Actor.objects.filter(Exists(Source.objects.filter(outlet=OuterRef("pk")))).only(
+            "name"
+        )
 
-    def queryset(self, request, queryset):
-        if self.value() is None:
-            return queryset
-        return queryset.filter(outlet_id=record_id(self.value(), "outlet"))
+    def matching(self, queryset, record):
+        return queryset.filter(outlet_id=record)
 
 
 class SourceYearFilter(YearFilter):

@@ -139,32 +139,49 @@ class YearFilter(admin.SimpleListFilter):
         return queryset.filter(**{f"{self.field}__gte": start, f"{self.field}__lt": end})
 
 
-def record_id(value: str, what: str) -> int:
-    """A filter's value as a record's id; a bad one is the admin's "?e=1" answer, not a
-    database error (a number past bigint's range is one)."""
-    if not (value.isascii() and value.isdigit() and len(value) < 19):
-        raise IncorrectLookupParameters(f"No such {what}: {value}")
-    return int(value)
+def as_id(value: str) -> int | None:
+    """value as a record's id, or None: digits only, and within bigint's range (a longer
+    number is a database error, and int() takes digits PostgreSQL does not)."""
+    if value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
 
 
-class LinkFilter(admin.SimpleListFilter):
+class RecordFilter(admin.SimpleListFilter):
+    """A filter whose choices are records (records()), each value an id; a bad one is the
+    admin's "?e=1" answer, not a database error."""
+
+    def records(self, model_admin):
+        raise NotImplementedError
+
+    def matching(self, queryset, record: int):
+        raise NotImplementedError
+
+    def lookups(self, request, model_admin):
+        return [(str(record.pk), str(record)) for record in self.records(model_admin)]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if (record := as_id(self.value())) is None:
+            raise IncorrectLookupParameters(f"No such {self.title}: {self.value()}")
+        return self.matching(queryset, record)
+
+
+class LinkFilter(RecordFilter):
     """Rows linked to one record through a many-to-many field, tested by an EXISTS on the
     link table's index. Django's own filter joins the links and removes duplicates from the
     result, which for New START's 364,006 statements meant reading them all."""
 
     field_name = ""
 
-    def lookups(self, request, model_admin):
-        related = model_admin.model._meta.get_field(self.field_name).related_model
-        return [(str(record.pk), str(record)) for record in related.objects.all()]
+    def records(self, model_admin):
+        return model_admin.model._meta.get_field(self.field_name).related_model.objects.all()
 
-    def queryset(self, request, queryset):
-        if self.value() is None:
-            return queryset
-        linked = record_id(self.value(), self.title)
+    def matching(self, queryset, record):
         field = queryset.model._meta.get_field(self.field_name)
         links = field.remote_field.through.objects.filter(
-            **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): linked}
+            **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): record}
         )
         return queryset.filter(Exists(links))
 
@@ -185,8 +202,8 @@ class FullTextSearch:
         matches = self.exact_matches(search_term)
         if terms := finder.words(search_term):
             matches |= Q(search_vector=finder.typed_query(terms))
-        if search_term.isascii() and search_term.isdigit() and len(search_term) < 19:
-            matches |= Q(pk=int(search_term))
+        if (record := as_id(search_term)) is not None:
+            matches |= Q(pk=record)
         return (queryset.filter(matches) if matches else queryset.none()), False
 
     def exact_matches(self, search_term: str) -> Q:

@@ -1024,10 +1024,13 @@ def date_precision_errors(date, precision, field):
 
 
 def _key(value) -> int:
-    """A tally key: a record's id, or 0 for "all"."""
+    """A tally key: a record's id (or an expression of one, such as OuterRef("pk")), or 0 for
+    "all"."""
     if value is None:
         return 0
-    return value if isinstance(value, int) else value.pk
+    if isinstance(value, int) or hasattr(value, "resolve_expression"):
+        return value
+    return value.pk
 
 
 class StatementTallyQuerySet(models.QuerySet):
