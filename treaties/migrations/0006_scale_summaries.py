@@ -7,7 +7,10 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-SUMMARIES_SQL = (Path(__file__).resolve().parent.parent / "sql" / "summaries.sql").read_text()
+SQL = Path(__file__).resolve().parent.parent / "sql"
+# The names the documents fold in, then the documents and summaries that use them.
+NAMES_SQL = (SQL / "names.sql").read_text()
+SUMMARIES_SQL = (SQL / "summaries.sql").read_text()
 DROP_SUMMARIES = '''
 DROP TRIGGER IF EXISTS statement_document ON treaties_statement;
 DROP TRIGGER IF EXISTS statement_counted ON treaties_statement;
@@ -107,6 +110,7 @@ class Migration(migrations.Migration):
             model_name='treatystatement',
             constraint=models.UniqueConstraint(models.F('treaty'), models.F('statement'), name='treaty_statement_unique'),
         ),
+        migrations.RunSQL(NAMES_SQL, migrations.RunSQL.noop),
         migrations.RunSQL(SUMMARIES_SQL, DROP_SUMMARIES),
         migrations.RunSQL(BACKFILL, migrations.RunSQL.noop),
     ]

@@ -15,7 +15,11 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 from django.db import migrations
 
-DOCUMENTS_SQL = (Path(__file__).resolve().parent.parent / "sql" / "documents.sql").read_text()
+SQL = Path(__file__).resolve().parent.parent / "sql"
+# The names the documents fold in (again, after a reverse dropped the events'), then the
+# documents.
+NAMES_SQL = (SQL / "names.sql").read_text()
+DOCUMENTS_SQL = (SQL / "documents.sql").read_text()
 DROP_DOCUMENTS = """
 DROP TRIGGER IF EXISTS event_document ON treaties_event;
 DROP TRIGGER IF EXISTS source_document ON treaties_source;
@@ -52,6 +56,7 @@ class Migration(migrations.Migration):
         migrations.RemoveIndex(model_name="source", name="source_search"),
         migrations.RemoveField(model_name="source", name="search_vector"),
         migrations.AddField(model_name="source", name="search_vector", field=document_field()),
+        migrations.RunSQL(NAMES_SQL, migrations.RunSQL.noop),
         migrations.RunSQL(DOCUMENTS_SQL, DROP_DOCUMENTS),
         migrations.RunSQL(BACKFILL, migrations.RunSQL.noop),
         migrations.AddIndex(

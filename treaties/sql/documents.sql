@@ -8,18 +8,7 @@
 -- So a search word is one full-text condition per table, which its GIN index answers alone,
 -- instead of a full-text match ORed with subqueries over actors, aliases and treaties.
 
-CREATE OR REPLACE FUNCTION event_actor_names(event bigint) RETURNS text
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce(string_agg(statement_speaker_names(link.actor_id), ' '), '')
-    FROM treaties_event_actors link WHERE link.event_id = event
-$$;
-
-CREATE OR REPLACE FUNCTION event_treaty_names(event bigint) RETURNS text
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce(string_agg(t.short_name || ' ' || t.name, ' '), '')
-    FROM treaties_event_treaties link JOIN treaties_treaty t ON t.id = link.treaty_id
-    WHERE link.event_id = event
-$$;
+-- The actors' and the treaties' names they fold in: names.sql.
 
 CREATE OR REPLACE FUNCTION event_document(e treaties_event) RETURNS tsvector
 LANGUAGE sql STABLE AS $$

@@ -17,19 +17,7 @@
 
 -- The search document ------------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION statement_speaker_names(speaker bigint) RETURNS text
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce((SELECT a.name FROM treaties_actor a WHERE a.id = speaker), '') || ' ' ||
-           coalesce((SELECT string_agg(al.name, ' ') FROM treaties_actoralias al
-                     WHERE al.actor_id = speaker), '')
-$$;
-
-CREATE OR REPLACE FUNCTION statement_treaty_names(statement bigint) RETURNS text
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce(string_agg(t.short_name || ' ' || t.name, ' '), '')
-    FROM treaties_statement_treaties link JOIN treaties_treaty t ON t.id = link.treaty_id
-    WHERE link.statement_id = statement
-$$;
+-- The speaker's and the treaties' names it folds in: names.sql.
 
 CREATE OR REPLACE FUNCTION statement_document(s treaties_statement) RETURNS tsvector
 LANGUAGE sql STABLE AS $$
