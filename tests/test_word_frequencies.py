@@ -43,6 +43,25 @@ def test_every_word_goes_to_the_index_when_the_words_are_not_rare_enough():
     assert Frequencies().indexed_words(["limits", "warheads"]) is None  # no statistics yet
 
 
+def test_before_a_common_last_word_the_rarest_other_word_goes_to_the_index_alone():
+    # "warheads" and "treaty" are expected together in 32,000 statements, too many for the
+    # index alone; "arms" begins words in half of them: reading its prefix would cost more
+    # than checking the rows "warheads" gives, one in two of which holds it.
+    assert COMMON.indexed_words(["warheads", "treaty"], "arms") == ["warheads"]
+    assert COMMON.indexed_words(["warheads", "treaty"], "ar") == ["warheads"]
+    assert COMMON.indexed_words(["warheads", "treaty"], "telemetry") is None  # a rare one
+    assert COMMON.indexed_words(["limits", "warheads"], "arms") == ["limits", "warheads"]
+    assert COMMON.indexed_words(["qqq"], "arms") is None  # no word the statistics know
+    assert COMMON.indexed_words([], "arms") is None
+
+
+def test_a_prefix_is_as_common_as_the_known_words_it_begins():
+    assert COMMON.of_prefix("warhead") == 0.04
+    assert math.isclose(COMMON.of_prefix("ar"), 0.5)
+    assert COMMON.of_prefix("") == 1.0  # every word, at most every statement
+    assert COMMON.of_prefix("telemetry") == 0.003  # known to none: rarer than all
+
+
 @pytest.mark.django_db
 def test_the_frequencies_are_read_from_the_planner_s_statistics():
     speaker, source = make_actor(), make_source()
@@ -146,15 +165,26 @@ def test_a_last_word_looked_up_whole_that_finds_too_few_is_read_as_a_prefix(monk
 def test_the_index_is_asked_for_a_common_last_word_whole(monkeypatch):
     make_statement(text="We keep specific contacts.")
     monkeypatch.setattr(finder, "statement_words", lambda: NAMES)
-    for query, asked in [("ryabkov", ["ryabkov", "ryabkov:*"]), ("ryab", ["ryab:*"])]:
+    # "ryabkov" is expected in 324 of the newest 12,000 statements: their matches are asked
+    # for first. With one statement on record, the whole word finds too few, newest or
+    # not: the prefix follows.
+    for query, asked in [("ryabkov", ["ryabkov"] * 2 + ["ryabkov:*"]), ("ryab", ["ryab:*"])]:
         with CaptureQueriesContext(connection) as queries:
             finder.statements(finder.words(query))
         candidates = [q["sql"] for q in queries.captured_queries if "LIMIT 300" in q["sql"]]
-        # With one statement on record, the whole word finds too few: the prefix follows.
         assert [
             re.search(r"@@ \(to_tsquery\('armscontrol'::regconfig, '([^']*)'\)\)", sql)[1]
             for sql in candidates
         ] == asked
+
+
+def test_words_expected_in_enough_of_the_newest_statements_are_asked_there_first():
+    assert NAMES.fill_newest(["ryabkov"], 300)  # 324 of the newest 12,000
+    assert NAMES.fill_newest(["treaty"], 300)
+    assert not NAMES.fill_newest(["treaty", "stability"], 300)  # 106
+    assert not NAMES.fill_newest(["ryab"], 300)  # not known
+    assert not Frequencies({"ryabkov": 0.027}, 0.01, 10_000).fill_newest(["ryabkov"], 300)
+    assert not Frequencies().fill_newest(["ryabkov"], 300)
 
 
 def test_words_are_common_together_above_the_share_the_date_index_serves_better():
@@ -193,9 +223,56 @@ def test_common_words_take_the_newest_matches_as_candidates(monkeypatch):
     first, then = [q["sql"] for q in queries.captured_queries if "LIMIT 3" in q["sql"]]
     assert "\"date\" >= '2022-01-06'::date" in first and "ORDER BY 2 DESC, 3 DESC" in first
     assert "ORDER BY" not in then and count == 3
-    # Rarer words: the first matches the index gives, in no order that costs a sort.
+    # Rarer words: first the matches the index gives, in no order that costs a sort; as they
+    # fill the candidates, there are more, and the newest are asked for (below).
     monkeypatch.setattr(finder, "statement_words", Frequencies)
     with CaptureQueriesContext(connection) as queries:
         finder.statements(["treaty"])
-    (candidates,) = [q["sql"] for q in queries.captured_queries if "LIMIT 3" in q["sql"]]
-    assert "ORDER BY" not in candidates
+    first, then = [q["sql"] for q in queries.captured_queries if "LIMIT 3" in q["sql"]]
+    assert "ORDER BY" not in first and "ORDER BY 2 DESC, 3 DESC" in then
+
+
+@pytest.mark.django_db
+def test_rarer_words_with_more_matches_than_the_candidates_have_the_newest_among_them(
+    monkeypatch,
+):
+    """The index gives a rarer word's matches in the order of the table, the order they were
+    entered in: the first are the oldest on record. The newest are asked for too."""
+    speaker = make_actor()
+    made = [
+        make_statement(speaker=speaker, text="Telemetry.", date=datetime.date(2020, 1, day))
+        for day in range(1, 7)
+    ]
+    monkeypatch.setattr(finder, "CANDIDATES", 3)
+    # Too few statements for a bound: the newest of all the matches.
+    monkeypatch.setattr(finder, "statement_words", Frequencies)
+    ranked, count = finder.statements(["telemetry"])
+    assert ranked.ranked_ids == [statement.pk for statement in made[:2:-1]] and count == 3
+    # Among the newest statements (from 5 January), then the first others the index gives.
+    bounded = Frequencies(newest_since=datetime.date(2020, 1, 5))
+    monkeypatch.setattr(finder, "statement_words", lambda: bounded)
+    ranked, count = finder.statements(["telemetry"])
+    assert set(ranked.ranked_ids) == {made[5].pk, made[4].pk, made[0].pk} and count == 3
+    # Fewer matches than the candidates: every one, from one query.
+    with CaptureQueriesContext(connection) as queries:
+        ranked, count = finder.statements(["telemetry", "statement"])
+    assert count == 0
+    assert len([q for q in queries.captured_queries if "LIMIT 3" in q["sql"]]) == 1
+
+
+@pytest.mark.django_db
+def test_the_newest_matches_are_asked_of_the_index_by_the_rarest_word(monkeypatch):
+    """A bitmap of "strategic" would be read for nothing: the newest statements' dates bound
+    the rows that "stability" gives, and both words are checked on those."""
+    made = [
+        make_statement(text="Strategic stability.", date=datetime.date(2020, 1, day))
+        for day in range(1, 5)
+    ]
+    monkeypatch.setattr(finder, "CANDIDATES", 3)
+    monkeypatch.setattr(finder, "statement_words", lambda: NAMES)
+    with CaptureQueriesContext(connection) as queries:
+        ranked, count = finder.statements(["strategic", "stability"])
+    assert ranked.ranked_ids == [statement.pk for statement in made[:0:-1]] and count == 3
+    (newest,) = [q["sql"] for q in queries.captured_queries if "ORDER BY 2 DESC" in q["sql"]]
+    assert "@@ (to_tsquery('armscontrol'::regconfig, 'stability'))" in newest
+    assert "ts_match_vq" in newest

@@ -25,12 +25,12 @@ see treaties/transliteration.py); a word that is close to no one's name ("specif
 the actors out.
 
 Bounded work per query: statements and sources are large tables, so the index gives at most
-CANDIDATES matches, which are then ranked; counts above that are shown as "300+". For words
-common enough that PostgreSQL walks an index rather than read a bitmap of every match, those
-are the newest matches (the date index, walked from the newest). A search
-of several common words asks the index only for its rarest words, when the planner's
-statistics say they are rare enough together, and checks the others on those rows
-(treaties/word_frequencies.py). Only the page shown gets highlighted excerpts.
+CANDIDATES matches, which are then ranked; counts above that are shown as "300+". Those are
+the newest matches among the newest statements (word_frequencies.NEWEST_WALKED), then as
+many others as the index gives first. A search of several common words asks the index only
+for its rarest words, when the planner's statistics say they are rare enough together or
+the last word is common, and checks the others on those rows (treaties/word_frequencies.py).
+Only the page shown gets highlighted excerpts.
 
 The database's full-text search is the default engine. A site that outgrows one PostgreSQL
 names another in settings.SEARCH_ENGINE (SEARCH_ENGINE=opensearch: opensearch_backend/),
@@ -254,8 +254,9 @@ def statements(terms: list[str]) -> tuple[Ranked, int]:
 
 
 def _statement_candidates(terms: list[str]) -> list[int]:
-    """PostgreSQL's answer: the ids of the first CANDIDATES matches the index gives, ranked;
-    for common words, of the newest CANDIDATES matches."""
+    """PostgreSQL's answer: the ids of at most CANDIDATES matches, ranked. Those are the
+    newest matches among the newest NEWEST_WALKED statements, and if they are fewer than
+    CANDIDATES, as many others as the index gives first."""
     # Taken once, with what ranks them: ranking them does not search the index again. In no
     # order (not the model's): an ORDER BY would read and sort every match first...
     found = (
@@ -265,28 +266,69 @@ def _statement_candidates(terms: list[str]) -> list[int]:
         .values_list("rank", "date", "pk")
     )
     words = statement_words()
-    candidates = []
+    matching = found.filter(_matching_statements(terms, words))
+    # ...except among the newest statements: the other matches come from the index in the
+    # order of the table, which is the order they were entered in, so the first of them
+    # are the oldest on record, and a word in some thousands of statements would never
+    # find one from last week.
+    recent = None
     if words.common(terms):
-        # ...except where PostgreSQL walks an index and checks each row rather than read a
-        # bitmap of every match ("treaty", "new start"): the date index, from the newest, at
-        # the cost of walking whichever index it would take (the speaker's, in id order,
-        # where one speaker's oldest quotes would fill the candidates), and no further back
-        # than the newest NEWEST_WALKED statements (word_frequencies.py); short of the
-        # candidates there, as below.
-        newest = found.order_by("-date", "-pk")
-        if words.newest_since:
-            newest = newest.filter(date__gte=words.newest_since)
-        candidates = list(newest.filter(_matching_statements(terms, words))[:CANDIDATES])
-    elif words.enough_whole(terms, CANDIDATES):
+        # Where PostgreSQL walks an index and checks each row rather than read a bitmap of
+        # every match ("treaty", "new start"): the date index, from the newest, at the cost
+        # of walking whichever index it would take (the speaker's, in id order, where one
+        # speaker's oldest quotes would fill the candidates).
+        recent = _newest(matching, words)
+    elif words.fill_newest(terms, CANDIDATES):
+        # Where the newest statements likely hold enough ("Ryabkov"): a bitmap of their dates
+        # ANDed with the words'.
+        recent = _newest(found.filter(_matching_newest(terms, words)), words)
+    if recent is not None and len(recent) == CANDIDATES:
+        return _ranked(recent)
+    first = []
+    if words.enough_whole(terms, CANDIDATES):
         # The last word whole: reading its prefix's range of the index costs two to three
-        # times as much. Kept only when it fills the candidates, which are then a sample of
-        # the prefix's matches like any other; short of that, the prefix is read after all.
-        candidates = list(
-            found.filter(search_vector=typed_query(terms, last_whole=True))[:CANDIDATES]
-        )
-    if len(candidates) < CANDIDATES:
-        candidates = list(found.filter(_matching_statements(terms, words))[:CANDIDATES])
-    # Best first, then the newest (the model's order).
+        # times as much. Kept only when it fills the candidates; short of that, the prefix is
+        # read after all.
+        first = list(found.filter(search_vector=typed_query(terms, last_whole=True))[:CANDIDATES])
+    if len(first) < CANDIDATES:
+        first = list(matching[:CANDIDATES])
+    if len(first) < CANDIDATES:
+        return _ranked(first)  # every match
+    if recent is None:
+        recent = _newest(found.filter(_matching_newest(terms, words)), words)
+    taken = {pk for _, _, pk in recent}
+    others = [row for row in first if row[2] not in taken]
+    return _ranked(recent + others[: CANDIDATES - len(recent)])
+
+
+def _newest(candidates, words) -> list[tuple]:
+    """The newest of candidates, no further back than the newest NEWEST_WALKED statements."""
+    if words.newest_since:
+        candidates = candidates.filter(date__gte=words.newest_since)
+    return list(candidates.order_by("-date", "-pk")[:CANDIDATES])
+
+
+def _matching_newest(terms: list[str], words) -> Q:
+    """Statements holding every word, for a bitmap that the newest statements' dates bound:
+    the index is asked for the rarest word alone (reading the entries of "strategic" too,
+    for "strategic stability", costs more than checking the rows that "stability" gives),
+    and every word is checked on the rows it gives. A last word is asked for as a prefix,
+    unless words.enough_whole() says it is common enough to be asked for whole."""
+    *whole, last = terms
+    shares = {word: words.of(word) for word in whole} | {last: words.of_prefix(last)}
+    rarest = min(shares, key=shares.get)
+    if rarest == last and not words.enough_whole(terms, CANDIDATES):
+        indexed = prefix_query(rarest)
+    else:
+        indexed = whole_words_query([rarest])
+    if len(terms) == 1:
+        return Q(search_vector=indexed)
+    return Q(search_vector=indexed) & Q(Unindexed(F("search_vector"), typed_query(terms)))
+
+
+def _ranked(candidates: list[tuple]) -> list[int]:
+    """The ids of candidates (rank, date, id), best first, then the newest (the model's
+    order)."""
     return [pk for _, _, pk in sorted(candidates, reverse=True)]
 
 
@@ -301,9 +343,10 @@ class Unindexed(Func):
 def _matching_statements(terms: list[str], words) -> Q:
     """Statements holding every word, the last as a prefix. The GIN index reads every match
     of each word it is given (for ten common words, hundreds of thousands of entries), so
-    when some of the whole words are rare enough together (word_frequencies.py), only those
-    go to the index, and every word is checked on the few rows it gives."""
-    if indexed := words.indexed_words(terms[:-1]):
+    when some of the whole words are rare enough together, or the last word is so common
+    that its rows soon turn up (word_frequencies.py), only those go to the index, and every
+    word is checked on the rows it gives."""
+    if indexed := words.indexed_words(terms[:-1], terms[-1]):
         rarest = whole_words_query(indexed)
         return Q(search_vector=rarest) & Q(Unindexed(F("search_vector"), typed_query(terms)))
     return Q(search_vector=typed_query(terms))
