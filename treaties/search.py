@@ -319,7 +319,9 @@ def _matching_newest(terms: list[str], words) -> Q:
     the index is asked for the rarest word alone (reading the entries of "strategic" too,
     for "strategic stability", costs more than checking the rows that "stability" gives),
     and every word is checked on the rows it gives. A last word is asked for as a prefix,
-    unless words.enough_whole() says it is common enough to be asked for whole."""
+    unless words.enough_whole() says it is common enough to be asked for whole. (A rarest
+    word that the statistics do not know may be one that PostgreSQL's parser makes nothing
+    of, "²", and match nothing here: the candidates are then the index's others alone.)"""
     *whole, last = terms
     shares = {word: words.of(word) for word in whole} | {last: words.of_prefix(last)}
     rarest = min(shares, key=shares.get)

@@ -68,13 +68,12 @@ class Frequencies:
 
     def indexed_words(self, whole_words: list[str], last: str | None = None) -> list[str] | None:
         """The fewest of whole_words, rarest first, expected together in at most
-        INDEXED_MATCHES statements (as if words were independent); failing that, when the last
-        word, a prefix, is common (in more than WHOLE_SHARE of statements), the rarest of
-        them alone:
-        the entries of a common word's prefix cost the most to read ("contacts:*", 87 ms at
-        1,000,000 statements), where one in twenty of the rows the others give holds it, so
-        the candidates are found within a few thousand rows. None when neither holds, or
-        without statistics."""
+        INDEXED_MATCHES statements (as if words were independent). Failing that, when the
+        last word, a prefix, is common (in more than WHOLE_SHARE of statements), the rarest
+        of them alone: the entries of a common word's prefix cost the most to read
+        ("contacts:*", 87 ms at 1,000,000 statements), and one in twenty of the rows the
+        others give holds it at least, so the candidates turn up within a few thousand rows.
+        None when neither holds, or without statistics."""
         if not self.rows:
             return None
         chosen = self._rarest_together(whole_words)
@@ -85,6 +84,8 @@ class Frequencies:
         return chosen
 
     def _rarest_together(self, whole_words: list[str]) -> list[str] | None:
+        """The fewest of whole_words, rarest first, expected together in at most
+        INDEXED_MATCHES statements."""
         expected, chosen = self.rows, []
         for word in sorted(whole_words, key=self.of):
             chosen.append(word)
