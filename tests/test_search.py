@@ -1,5 +1,4 @@
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
@@ -311,11 +310,10 @@ def _load(n, speaker, treaty):
 
 
 # The index lookups run in one transaction (savepoint, SET LOCAL, release: 3); the candidates
-# of statements, with their rank (1), and of sources (1: none match here, so none is ranked);
-# the actors close to the word (1: no one's, here). The overview then reads the first rows
-# of treaties and events with the count of their matches (2, one each). A kind's own page
-# counts the kinds other than statements (whose count is known), actors (no one matched) and
-# sources (no candidate): its own included, 2; then reads its page.
+# of statements, with their rank (1); the actors close to the word (1: no one's, here). The
+# overview then reads the first rows of treaties, events and sources with the count of their
+# matches (3, one each). A kind's own page counts the three kinds other than statements (whose
+# count is known) and actors (no one matched): its own included, 3; then reads its page.
 # Statements shown: 2 (rows with highlighted excerpts; speakers' roles with their
 # organisations); events 1.
 @pytest.mark.parametrize("kind, queries", [("", 10), ("statements", 10), ("events", 9)])
@@ -346,30 +344,25 @@ def test_candidates_are_taken_from_the_index_unsorted(client, quote):
 
     with CaptureQueriesContext(connection) as queries:
         search(client, "specific")
-    limited = [
-        q["sql"] for q in queries.captured_queries if f"LIMIT {finder.CANDIDATES}" in q["sql"]
+    candidates = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and f"LIMIT {finder.CANDIDATES}" in query["sql"]
     ]
-    (statements,) = [sql for sql in limited if sql.startswith("SELECT ts_rank")]
-    assert "ORDER BY" not in statements
-    # Sources: the newest among the newest sources, sorted (a few hundred at most, which
-    # their date index bounds), then the others in no order, and no ORDER BY around both.
-    (sources,) = [sql for sql in limited if "treaties_source" in sql.split(" FROM ")[1]]
-    newest, others = sources.split(" UNION ALL ")
-    assert "ORDER BY" in newest and f"OFFSET {finder.NEWEST_SOURCES}" in newest
-    # Only the subquery that finds where the newest sources start is sorted (by its index).
-    window = re.compile(rf"\(SELECT [^()]* ORDER BY [^()]* OFFSET {finder.NEWEST_SOURCES}\)")
-    assert "ORDER BY" not in window.sub("", others)
+    assert len(candidates) == 2
+    for sql in candidates:
+        # Sources' candidates are a subquery: the ranking's ORDER BY comes after their LIMIT.
+        assert "ORDER BY" not in sql.split(f"LIMIT {finder.CANDIDATES}")[0]
 
 
-def test_sources_are_ranked_and_counted_among_their_candidates(
+def test_sources_are_ranked_and_counted_in_one_query_among_their_candidates(
     monkeypatch, django_assert_num_queries
 ):
     for title in ("Telemetry talks", "Telemetry, telemetry", "Telemetry again", "Other talks"):
         make_statement(source=make_source(title))
     make_source("Telemetry, a draft's source")  # behind no published record
-    # The statements' candidates, the actors close to the word, then the sources: their
-    # candidates, then one query that ranks and counts them.
-    with django_assert_num_queries(4):
+    # The statements' candidates, the actors close to the word, then the sources: one query.
+    with django_assert_num_queries(3):
         group = next(g for g in finder.groups(["telemetry"]) if g.key == "sources")
         rows, count = group.first(2)
     assert (len(rows), count, group.capped(count)) == (2, 3, False)
@@ -380,30 +373,6 @@ def test_sources_are_ranked_and_counted_among_their_candidates(
     rows, count = group.first(4)
     assert (len(rows), count, group.capped(count)) == (2, 2, True)
     assert group.total() == 2
-
-
-@pytest.mark.parametrize("newest_sources", [1, 100])
-def test_sources_with_more_matches_than_the_candidates_have_the_newest_among_them(
-    monkeypatch, newest_sources
-):
-    """The index gives matches in the order of the table, the oldest entered first: the
-    newest among the newest sources come first (1: two of them; 100: all of them)."""
-    made = [
-        make_source(f"Telemetry talks {day}", published_on=datetime.date(2020, 1, day))
-        for day in range(1, 6)
-    ]
-    undated = make_source("Telemetry talks, undated", published_on=None)
-    for source in [*made, undated]:
-        make_statement(source=source)
-    monkeypatch.setattr(finder, "CANDIDATES", 2)
-    monkeypatch.setattr(finder, "NEWEST_SOURCES", newest_sources)
-    ranked, _ = finder.sources(["telemetry"])
-    assert list(ranked) == [made[4], made[3]]
-    # Fewer of the newest than the candidates: then the others the index gives.
-    monkeypatch.setattr(finder, "CANDIDATES", 4)
-    monkeypatch.setattr(finder, "NEWEST_SOURCES", 0)  # 5 January and the undated one
-    ranked, _ = finder.sources(["telemetry"])
-    assert list(ranked) == [made[4], made[1], made[0], undated]
 
 
 def test_only_the_kinds_taken_from_the_index_are_capped(monkeypatch):

@@ -41,7 +41,6 @@ whenever that engine cannot (EngineUnavailable).
 """
 
 import contextlib
-import datetime
 import functools
 import re
 import unicodedata
@@ -85,11 +84,6 @@ MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 # How many matches of a large table are ranked: the work per query stops there.
 CANDIDATES = 300
-# Sources' candidates are the newest matches among this many of the newest sources first:
-# enough for a word in one source in 13 ("treaty") to fill the candidates, and read from
-# the sources' date index in 0.5 ms at 50,000 sources.
-NEWEST_SOURCES = 4000
-NEWEST_FIRST = (F("published_on").desc(nulls_last=True), "title")  # the index source_order
 # A word: letters and digits in any script. Underscores and punctuation separate words, so
 # nothing in a word has a meaning in tsquery syntax.
 WORD = re.compile(r"[^\W_]+")
@@ -396,47 +390,23 @@ def _shown_sources(sources, terms: list[str]):
 
 
 def sources(terms: list[str]) -> tuple[object, int | None]:
-    """Public sources, best first among CANDIDATES matches, and how many there are when it
-    is known already. PostgreSQL's search takes the candidates' ids (the newest first, as
-    below), then ranks and counts them (Group.first's window) in one query that reads at
-    most CANDIDATES rows; another engine gives the ranked candidates, and their rows are
-    loaded as shown."""
+    """Public sources, best first among the first CANDIDATES matches, and how many there are
+    when it is known already. PostgreSQL's search is one query: the candidates are a LIMITed
+    subquery, so ranking and counting them (Group.first's window) read at most CANDIDATES
+    rows; another engine gives the ranked candidates, and their rows are loaded as shown."""
     if (ranked := _from_engine("source_candidates", terms, Source.objects.public)) is not None:
         return Ranked(ranked, len(ranked), _shown_sources(Source.objects.all(), terms)), len(ranked)
     # The document holds the outlet's names too (treaties/sql/documents.sql).
-    matching = (
+    candidates = (
         Source.objects.public()
         .filter(search_vector=all_words_query(terms))
-        .values_list("pk", "published_on", "title")  # what the UNION's ORDER BY names
-    )
-    # The newest matches among the newest NEWEST_SOURCES sources, then the first others the
-    # index gives: those come in the order of the table, the oldest entered first (see
-    # _statement_candidates). One query: the UNION's second part runs only if the first
-    # gives too few.
-    newest_since = Coalesce(
-        Subquery(
-            Source.objects.order_by(*NEWEST_FIRST).values("published_on")[NEWEST_SOURCES:][:1]
-        ),
-        Value(datetime.date.min),
-    )
-    # Undated sources count among the newest (there are few): the older ones are then a
-    # condition that no index serves, checked on the rows the words' bitmap gives, rather
-    # than a bitmap of nearly every source's date.
-    newest = matching.filter(
-        Q(published_on__gte=newest_since) | Q(published_on__isnull=True)
-    ).order_by(*NEWEST_FIRST)
-    others = (
-        matching.alias(day=Coalesce("published_on", Value(datetime.date.min)))
-        .filter(day__lt=newest_since)
         .order_by()
+        .values("pk")[:CANDIDATES]
     )
-    # order_by(): no ORDER BY around the UNION, which would run both parts to merge them.
-    candidates = newest[:CANDIDATES].union(others[:CANDIDATES], all=True).order_by()
-    candidates = candidates[:CANDIDATES]
     ranked = (
-        _shown_sources(Source.objects.filter(pk__in=[pk for pk, *_ in candidates]), terms)
+        _shown_sources(Source.objects.filter(pk__in=candidates), terms)
         .annotate(rank=SearchRank(F("search_vector"), any_word_query(terms)))
-        .order_by("-rank", *NEWEST_FIRST)
+        .order_by("-rank", F("published_on").desc(nulls_last=True), "title")
     )
     return ranked, None
 
