@@ -284,14 +284,7 @@ def _statement_candidates(terms: list[str]) -> list[int]:
         recent = _newest(found.filter(_matching_newest(terms, words)), words)
     if recent is not None and len(recent) == CANDIDATES:
         return _ranked(recent)
-    first = []
-    if words.enough_whole(terms, CANDIDATES):
-        # The last word whole: reading its prefix's range of the index costs two to three
-        # times as much. Kept only when it fills the candidates; short of that, the prefix is
-        # read after all.
-        first = list(found.filter(search_vector=typed_query(terms, last_whole=True))[:CANDIDATES])
-    if len(first) < CANDIDATES:
-        first = list(matching[:CANDIDATES])
+    first = _first_given(found, matching, terms, words)
     if len(first) < CANDIDATES:
         return _ranked(first)  # every match
     if recent is None:
@@ -299,6 +292,18 @@ def _statement_candidates(terms: list[str]) -> list[int]:
     taken = {pk for _, _, pk in recent}
     others = [row for row in first if row[2] not in taken]
     return _ranked(recent + others[: CANDIDATES - len(recent)])
+
+
+def _first_given(found, matching, terms: list[str], words) -> list[tuple]:
+    """The first CANDIDATES matches the index gives, in the order of the table."""
+    if words.enough_whole(terms, CANDIDATES):
+        # The last word whole: reading its prefix's range of the index costs two to three
+        # times as much. Kept only when it fills the candidates; short of that, the prefix is
+        # read after all.
+        whole = list(found.filter(search_vector=typed_query(terms, last_whole=True))[:CANDIDATES])
+        if len(whole) == CANDIDATES:
+            return whole
+    return list(matching[:CANDIDATES])
 
 
 def _newest(candidates, words) -> list[tuple]:
