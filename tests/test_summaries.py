@@ -304,7 +304,7 @@ def test_generate_data_fills_summaries_that_match_a_rebuild(capsys):
     statement = Statement.objects.filter(speaker__isnull=False).order_by("-pk").first()
     surname = statement.speaker.name.split()[-1].lower()
     assert statement.pk in matches(surname)
-    # Each event's and source's document is the one its triggers would write now.
+    # Each statement's, event's and source's document is the one its triggers would write.
     assert Event.objects.exists() and Source.objects.exists()
     assert not stale_documents()
     # A generated treaty in force says since when (the home page's chart draws that day).
