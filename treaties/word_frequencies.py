@@ -76,12 +76,13 @@ class Frequencies:
         None when neither holds, or without statistics."""
         if not self.rows:
             return None
-        chosen = self._rarest_together(whole_words)
+        if chosen := self._rarest_together(whole_words):
+            return chosen
         # Only a word the statistics know (see below).
         known = [word for word in whole_words if word in self.shares]
-        if not chosen and known and last and self.of_prefix(last) > WHOLE_SHARE:
+        if known and last and self.of_prefix(last) > WHOLE_SHARE:
             return [min(known, key=self.of)]
-        return chosen
+        return None
 
     def _rarest_together(self, whole_words: list[str]) -> list[str] | None:
         """The fewest of whole_words, rarest first, expected together in at most
