@@ -121,7 +121,6 @@ def source_documents(ids: set[int]) -> dict[int, dict]:
                 default=_database_text("statement_speaker_names", "outlet_id"),
                 output_field=TextField(),
             ),
-            public=Source.is_public(),
         )
         .values_list("pk", "title", "author", "outlet_names", "published_on", "public")
     )

@@ -171,7 +171,7 @@ def test_a_source_behind_drafts_only_is_not_listed(client):
 
 
 def test_a_source_corroborating_a_published_event_is_found_as_its_page_shows_it(client):
-    """Public by the one definition the source pages use (Source.is_public())."""
+    """Public by the one definition the source pages use (treaties/sql/public_sources.sql)."""
     corroborating = make_source("Second transcript, corroborating")
     make_event().other_sources.set([corroborating])
     make_event(status=Status.DRAFT).other_sources.set([make_source("Draft's transcript")])

@@ -307,6 +307,7 @@ def test_generate_data_fills_summaries_that_match_a_rebuild(capsys):
     # Each statement's, event's and source's document is the one its triggers would write.
     assert Event.objects.exists() and Source.objects.exists()
     assert not stale_documents()
+    assert Source.objects.filter(public=True).exists() and not sources_with_a_stale_flag()
     # A generated treaty in force says since when (the home page's chart draws that day).
     generated = Treaty.objects.filter(slug__in=[slugify(name) for name in GENERATED_TREATIES])
     assert generated.exists()
@@ -314,3 +315,135 @@ def test_generate_data_fills_summaries_that_match_a_rebuild(capsys):
         assert (treaty.status == TreatyStatus.IN_FORCE) == (treaty.in_force_on is not None)
         assert treaty.in_force_on is None or treaty.signed_on < treaty.in_force_on
     assert "statements" in capsys.readouterr().err
+
+
+# Whether a source is public (treaties/sql/public_sources.sql) ------------------------------
+
+
+def public(source) -> bool:
+    return Source.objects.values_list("public", flat=True).get(pk=source.pk)
+
+
+def sources_with_a_stale_flag() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM treaties_source WHERE public IS DISTINCT FROM source_is_public(id)"
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+@pytest.mark.django_db
+def test_a_source_is_public_while_a_published_statement_cites_it():
+    source, other = make_source(), make_source()
+    assert not public(source)
+    statement = make_statement(source=source, status=Status.DRAFT)
+    assert not public(source)
+    statement.status = Status.PUBLISHED
+    statement.save()
+    assert public(source)
+    statement.source = other  # moved: the source it left has nothing published any more
+    statement.save()
+    assert (public(source), public(other)) == (False, True)
+    statement.status = Status.DRAFT
+    statement.save()
+    assert not public(other)
+    statement.status = Status.PUBLISHED
+    statement.save()
+    statement.delete()
+    assert not public(other)
+
+
+@pytest.mark.django_db
+def test_a_source_is_public_while_a_published_event_cites_or_is_corroborated_by_it():
+    cited, corroborating = make_source(), make_source()
+    event = make_event(source=cited, status=Status.DRAFT)
+    event.other_sources.add(corroborating)
+    assert (public(cited), public(corroborating)) == (False, False)
+    event.status = Status.PUBLISHED
+    event.save()
+    assert (public(cited), public(corroborating)) == (True, True)
+    event.other_sources.remove(corroborating)
+    assert not public(corroborating)
+    event.other_sources.add(corroborating)
+    assert public(corroborating)
+    event.delete()
+    assert (public(cited), public(corroborating)) == (False, False)
+
+
+@pytest.mark.django_db
+def test_a_source_saved_from_a_stale_form_keeps_its_flag():
+    source = make_source()
+    stale = Source.objects.get(pk=source.pk)
+    make_statement(source=source)
+    stale.title = "Retitled while a statement from it was published"
+    stale.save()  # sends public=False, read before the statement
+    assert public(source)
+
+
+@pytest.mark.django_db
+def test_a_source_merge_and_its_undo_move_the_flag():
+    from treaties.merges import merge_sources, undo_merge
+
+    winner, loser = make_source(), make_source()
+    make_statement(source=loser)
+    merge = merge_sources(winner=winner, loser=loser)
+    assert public(winner)
+    undo_merge(merge)
+    assert (public(winner), public(Source.objects.get(pk=loser.pk))) == (False, True)
+    assert not sources_with_a_stale_flag()
+
+
+def race(first_change: tuple, second_change: tuple):
+    """Two transactions: the second's change is made while the first's is not committed."""
+    import threading
+
+    import psycopg
+
+    dsn = connection.get_connection_params()
+    first, second = psycopg.connect(**dsn), psycopg.connect(**dsn)
+    try:
+        first.execute(*first_change)
+        during = threading.Thread(target=lambda: second.execute(*second_change))
+        during.start()
+        during.join(timeout=1)  # it waits for the first to commit, with the locks
+        first.commit()
+        during.join(timeout=10)
+        second.commit()
+    finally:
+        first.close()
+        second.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_changing_one_source_s_statements_leave_it_right():
+    """One moves a published statement into the source while the other unpublishes the
+    source's only published one. Without the lock, each reads the other's statement as it
+    was: the first sees the source public already and writes nothing, the second sees nothing
+    published there and hides it. (Publishing and unpublishing both wait on the tallies'
+    rows anyway; a move does not change them.)"""
+    source = make_source()
+    published = make_statement(source=source)
+    moved = make_statement()
+    race(
+        ("UPDATE treaties_statement SET source_id = %s WHERE id = %s", [source.pk, moved.pk]),
+        ("UPDATE treaties_statement SET status = 'draft' WHERE id = %s", [published.pk]),
+    )
+    assert public(source)
+    assert not sources_with_a_stale_flag()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_corroboration_added_while_its_event_is_published_makes_its_source_public():
+    """Without locking the event, the publication does not see the uncommitted link, and the
+    link's recheck sees a draft."""
+    corroborating = make_source()
+    event = make_event(status=Status.DRAFT)
+    race(
+        (
+            "INSERT INTO treaties_event_other_sources (event_id, source_id) VALUES (%s, %s)",
+            [event.pk, corroborating.pk],
+        ),
+        ("UPDATE treaties_event SET status = 'published' WHERE id = %s", [event.pk]),
+    )
+    assert public(corroborating)
+    assert not sources_with_a_stale_flag()

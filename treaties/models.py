@@ -521,7 +521,7 @@ class SourceQuerySet(models.QuerySet):
     RECENT_RECORDS = 200
 
     def public(self):
-        return self.filter(Source.is_public())
+        return self.filter(public=True)
 
     def recent_for_treaty(self, treaty):
         """Sources of the treaty's latest published statements and events, newest first.
@@ -570,11 +570,15 @@ class Source(models.Model):
     # Title, author and the outlet's names and aliases, written by the database (see
     # treaties/sql/documents.sql).
     search_vector = SearchVectorField(null=True, editable=False)
+    # Behind a published statement or event, or corroborating a published event: a draft's
+    # source is not public yet. Written by the database (treaties/sql/public_sources.sql) as
+    # those records change; whatever Django sends here is replaced.
+    public = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SourceQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_vector", "public"])
 
     class Meta:
         ordering = [F("published_on").desc(nulls_last=True), "title"]
@@ -600,18 +604,6 @@ class Source(models.Model):
 
     def get_absolute_url(self):
         return address("treaties:source_detail", pk=self.pk)
-
-    @staticmethod
-    def is_public() -> Q:
-        """Behind a published statement or event, or corroborating a published event: a
-        draft's source is not public yet. The one definition, for the source pages, the
-        search and the search engine's index; each check is one probe of an index on source."""
-        source = models.OuterRef("pk")
-        return Q(
-            models.Exists(Statement.objects.published().filter(source=source))
-            | models.Exists(Event.objects.published().filter(source=source))
-            | models.Exists(Event.objects.published().filter(other_sources=source))
-        )
 
     def clean(self):
         if self.published_on and self.accessed_on and self.accessed_on < self.published_on:
@@ -1019,8 +1011,9 @@ def date_precision_errors(date, precision, field):
 #
 # Written only by triggers (treaties/sql/summaries.sql) in the same transaction as the change
 # to a statement or its links, so they are always current; pages read a few rows of them
-# instead of counting or grouping a million statements. `manage.py rebuild_summaries`
-# recomputes both from scratch (after a bulk load with the triggers off).
+# instead of counting or grouping a million statements. The SQL function
+# rebuild_statement_summaries() recomputes both from scratch (generate_data calls it after a
+# bulk load with the triggers off).
 
 
 def _key(value) -> int:

@@ -4,7 +4,8 @@ Speakers and words follow Zipf-like laws (a few people say most; a few words are
 most are rare), as in real news. The seed's actors and treaties (load_seed_data) are the most
 frequent speakers and treaties, so that searches for "Zakharova" or "New START" behave as
 they would on real data. Rows go in with COPY, with the summary triggers switched off; the
-search documents and summaries are then computed once for all (rebuild_statement_summaries).
+search documents and summaries are then computed once for all (rebuild_statement_summaries),
+and so are which sources are public (rebuild_public_sources).
 """
 
 import datetime
@@ -121,7 +122,7 @@ class Command(BaseCommand):
             self.make_statements(statements, speaker_ids, treaty_ids, source_ids)
             self.make_events(events, speaker_ids, treaty_ids, source_ids)
             self.stdout.write("Computing search documents and summaries…")
-            cursor.execute("SELECT rebuild_statement_summaries()")
+            cursor.execute("SELECT rebuild_statement_summaries(), rebuild_public_sources()")
         self.stdout.write("Vacuuming and analysing…")
         with connection.cursor() as cursor:
             # Not only statistics: the search documents were written by an UPDATE, whose old
