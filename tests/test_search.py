@@ -337,8 +337,9 @@ def test_actor_lookups_stop_at_a_word_close_to_no_name(zakharova, django_assert_
 
 
 def test_candidates_are_taken_from_the_index_unsorted(client, quote):
-    """An ORDER BY on the candidate query would make PostgreSQL read and sort every match
-    (hundreds of thousands for a common word) before the LIMIT: only the ranking sorts."""
+    """An ORDER BY on the statements' candidate query would make PostgreSQL read and sort
+    every match (hundreds of thousands for a common word) before the LIMIT: only the ranking
+    sorts. Sources, a twentieth as many, are taken the newest entered first (below)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -350,9 +351,21 @@ def test_candidates_are_taken_from_the_index_unsorted(client, quote):
         if query["sql"].startswith("SELECT") and f"LIMIT {finder.CANDIDATES}" in query["sql"]
     ]
     assert len(candidates) == 2
-    for sql in candidates:
-        # Sources' candidates are a subquery: the ranking's ORDER BY comes after their LIMIT.
-        assert "ORDER BY" not in sql.split(f"LIMIT {finder.CANDIDATES}")[0]
+    statements, sources = sorted(candidates, key=lambda sql: "treaties_source" in sql)
+    assert "ORDER BY" not in statements.split(f"LIMIT {finder.CANDIDATES}")[0]
+    # Sources' candidates are a subquery: the ranking's ORDER BY comes after their LIMIT.
+    before_limit = sources.split(f"LIMIT {finder.CANDIDATES}")[0]
+    assert before_limit.endswith("ORDER BY 1 DESC ")  # the id it selects
+
+
+def test_sources_with_more_matches_than_the_candidates_are_the_newest_entered(monkeypatch):
+    """The index alone gives matches in the order of the table, the oldest entered first."""
+    made = [make_source(f"Telemetry talks {n}") for n in range(5)]
+    for source in made:
+        make_statement(source=source)
+    monkeypatch.setattr(finder, "CANDIDATES", 2)
+    ranked, _ = finder.sources(["telemetry"])
+    assert {source.pk for source in ranked} == {made[4].pk, made[3].pk}
 
 
 def test_sources_are_ranked_and_counted_in_one_query_among_their_candidates(

@@ -395,17 +395,22 @@ def _shown_sources(sources, terms: list[str]):
 
 
 def sources(terms: list[str]) -> tuple[object, int | None]:
-    """Public sources, best first among the first CANDIDATES matches, and how many there are
-    when it is known already. PostgreSQL's search is one query: the candidates are a LIMITed
-    subquery, so ranking and counting them (Group.first's window) read at most CANDIDATES
-    rows; another engine gives the ranked candidates, and their rows are loaded as shown."""
+    """Public sources, best first among the CANDIDATES matches entered last, and how many
+    there are when it is known already. PostgreSQL's search is one query: the candidates are
+    a LIMITed subquery, so ranking and counting them (Group.first's window) read at most
+    CANDIDATES rows; another engine gives the ranked candidates, and their rows are loaded
+    as shown."""
     if (ranked := _from_engine("source_candidates", terms, Source.objects.public)) is not None:
         return Ranked(ranked, len(ranked), _shown_sources(Source.objects.all(), terms)), len(ranked)
-    # The document holds the outlet's names too (treaties/sql/documents.sql).
+    # The document holds the outlet's names too (treaties/sql/documents.sql). The newest
+    # entered first: the index alone gives matches in the order of the table, the oldest
+    # first. There are a twentieth as many sources as statements, so the planner's choice
+    # is cheap either way: it walks the primary key backwards for a common word and sorts a
+    # rarer word's matches, at most 2.3 ms for any word at 50,000 sources.
     candidates = (
         Source.objects.public()
         .filter(search_vector=all_words_query(terms))
-        .order_by()
+        .order_by("-pk")
         .values("pk")[:CANDIDATES]
     )
     ranked = (
