@@ -576,6 +576,64 @@ def test_change_pages_render_with_inlines(editor_client):
         assert editor_client.get(admin_url(model, "change", obj.pk)).status_code == 200
 
 
+def source_with_rows(count):
+    """A source with count statements and events, each linked to its own records."""
+    source = make_source()
+    for _ in range(count):
+        statement = make_statement(source=source, treaties=[make_treaty()])
+        statement.mentions.add(make_actor())
+        topic = Topic.objects.create(name=f"Topic {statement.pk}", slug=f"t-{statement.pk}")
+        statement.topics.add(topic)
+        make_event(source=source, treaties=[make_treaty()], actors=[make_actor()])
+    return source
+
+
+# Session, user, the user's two permission queries; the source; its statements (speakers
+# joined), their treaties, mentions and topics; its events, their treaties and actors.
+SOURCE_PAGE_QUERIES = 12
+
+
+def test_a_source_page_s_queries_do_not_grow_with_its_rows(
+    editor_client, django_assert_num_queries
+):
+    """Django's autocomplete widgets asked for each row's selected records, 2 queries a
+    statement; they come with the rows now (treaties/admin.py, RowAutocomplete)."""
+    for count in (1, 4):
+        url = admin_url("source", "change", source_with_rows(count).pk)
+        editor_client.get(url)  # the content types, cached from then on
+        with django_assert_num_queries(SOURCE_PAGE_QUERIES):
+            assert editor_client.get(url).status_code == 200
+
+
+def test_a_source_page_s_rows_show_their_records_and_a_changed_one(editor_client):
+    source = source_with_rows(1)
+    statement = source.statements.get()
+    html = editor_client.get(admin_url("source", "change", source.pk)).content.decode()
+    linked = (statement.speaker, statement.treaties.get(), statement.topics.get())
+    for record in (*linked, statement.mentions.get(), source.events.get().actors.get()):
+        assert f'<option value="{record.pk}" selected>{record}</option>' in html
+    # Sent back with an error, the row names the speaker the editor chose, not the stored one.
+    source.events.all().delete()  # one formset to fill in
+    other = make_actor("Sergei Ryabkov")
+    row = {
+        "id": statement.pk,
+        "speaker": other.pk,
+        "kind": statement.kind,
+        "status": statement.status,
+        "text": "",  # required: the page comes back with an error
+        "date": statement.date.isoformat(),
+        "date_precision": statement.date_precision,
+    }
+    data = source_data(
+        **management("statements", total=1, initial=1),
+        **{f"statements-0-{name}": value for name, value in row.items()},
+    )
+    response = editor_client.post(admin_url("source", "change", source.pk), data)
+    html = response.content.decode()
+    assert response.status_code == 200 and "This field is required." in html
+    assert f'<option value="{other.pk}" selected>Sergei Ryabkov</option>' in html
+
+
 # Constant queries on list pages -----------------------------------------------------------
 
 
