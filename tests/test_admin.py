@@ -20,6 +20,7 @@ from treaties.models import (
     Treaty,
     TreatyLimit,
     TreatyParty,
+    TreatySigner,
 )
 
 from .conftest import (
@@ -588,20 +589,44 @@ def source_with_rows(count):
     return source
 
 
-# Session, user, the user's two permission queries; the source; its statements (speakers
-# joined), their treaties, mentions and topics; its events, their treaties and actors.
-SOURCE_PAGE_QUERIES = 12
+def treaty_with_rows(count):
+    treaty = make_treaty()
+    for _ in range(count):
+        state = make_actor(kind=ActorKind.STATE)
+        TreatyParty.objects.create(treaty=treaty, state=state)
+        TreatySigner.objects.create(treaty=treaty, signer=make_actor(), on_behalf_of=state)
+    return treaty
 
 
-def test_a_source_page_s_queries_do_not_grow_with_its_rows(
-    editor_client, django_assert_num_queries
+def actor_with_rows(count):
+    actor = make_actor()
+    for _ in range(count):
+        make_role(actor, organisation=make_actor(kind=ActorKind.ORGANISATION))
+    return actor
+
+
+# Session, user, the user's two permission queries, the record; then each inline's rows
+# (their autocomplete fields' records joined), one query per many-to-many autocomplete field,
+# and, for the treaty, its limits. Before, Django's autocomplete widgets asked for each row's
+# selected records (2 queries a statement, 1 a party, 2 a signer, 1 a role), and a party's
+# or a signer's heading for its treaty.
+CHANGE_PAGE_QUERIES = [
+    ("source", source_with_rows, 12),
+    ("treaty", treaty_with_rows, 9),
+    ("actor", actor_with_rows, 8),
+]
+
+
+@pytest.mark.parametrize(("model", "make", "queries"), CHANGE_PAGE_QUERIES)
+def test_change_page_queries_do_not_grow_with_inline_rows(
+    editor_client, django_assert_num_queries, model, make, queries
 ):
-    """Django's autocomplete widgets asked for each row's selected records, 2 queries a
-    statement; they come with the rows now (treaties/admin.py, RowAutocomplete)."""
+    """Their rows' autocomplete widgets name the records the rows came with
+    (treaties/admin.py, RowAutocomplete)."""
     for count in (1, 4):
-        url = admin_url("source", "change", source_with_rows(count).pk)
+        url = admin_url(model, "change", make(count).pk)
         editor_client.get(url)  # the content types, cached from then on
-        with django_assert_num_queries(SOURCE_PAGE_QUERIES):
+        with django_assert_num_queries(queries):
             assert editor_client.get(url).status_code == 200
 
 

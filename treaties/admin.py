@@ -67,6 +67,89 @@ from .recovery import DELETED_SHOWN, deleted_records, version_links
 COMPACT_TEXT = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
 
 
+class RowAutocomplete:
+    """An autocomplete widget of an inline row that names its selected records from those the
+    row was loaded with (select_related, prefetch_related), where Django's asks the database
+    for them, a query per widget: 78 on a source's page with 36 statements. A value the
+    editor has just changed is not among them, and is looked up as Django does."""
+
+    loaded = None  # {str(pk): record}, in their model's order; set by LoadedRowsFormSet
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if self.loaded is None or not selected <= self.loaded.keys():
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for pk, record in self.loaded.items():
+            if pk in selected:
+                label = self.choices.field.label_from_instance(record)
+                options.append(self.create_option(name, record.pk, label, selected, len(options)))
+        return [(None, options, 0)]
+
+
+class RowAutocompleteSelect(RowAutocomplete, AutocompleteSelect):
+    pass
+
+
+class RowAutocompleteSelectMultiple(RowAutocomplete, AutocompleteSelectMultiple):
+    pass
+
+
+class LoadedRowsFormSet(forms.BaseInlineFormSet):
+    """Rows that name their parent and their autocomplete fields' records from what is in
+    hand, rather than a query each."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # The parent itself, not only its id: a row's heading names it ("New START – Russia"),
+        # and a row entered while its source is being added has a source for model
+        # validation ("a published statement needs a source") though the source has no id.
+        setattr(form.instance, self.fk.name, self.instance)
+        if form.instance.pk:
+            for name, field in form.fields.items():
+                if isinstance(widget := getattr(field.widget, "widget", None), RowAutocomplete):
+                    widget.loaded = _loaded_records(form.instance, name)
+        return form
+
+
+def _loaded_records(record, name) -> dict:
+    """The records a stored row's field holds, as its inline's queryset loaded them."""
+    if record._meta.get_field(name).many_to_many:
+        related = list(getattr(record, name).all())
+    else:
+        related = [linked] if (linked := getattr(record, name)) is not None else []
+    return {str(linked.pk): linked for linked in related}
+
+
+class LoadedRowsInline:
+    """An inline whose rows cost no query each (LoadedRowsFormSet, RowAutocomplete): a treaty
+    may have 190 parties, a source dozens of statements. Before InlineModelAdmin in the
+    bases."""
+
+    formset = LoadedRowsFormSet
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault("widget", RowAutocompleteSelect(db_field, self.admin_site))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault("widget", RowAutocompleteSelectMultiple(db_field, self.admin_site))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        # The autocomplete widgets' records (and the speaker a statement's heading names),
+        # each field in one query for every row.
+        fields = self.get_autocomplete_fields(request)
+        many = [name for name in fields if self.model._meta.get_field(name).many_to_many]
+        one = [name for name in fields if name not in many]
+        queryset = super().get_queryset(request).prefetch_related(*many)
+        return queryset.select_related(*one) if one else queryset
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """An admin whose every change is recorded and can be viewed, compared and reverted.
 
@@ -324,7 +407,7 @@ class AliasInline(admin.TabularInline):
     show_change_link = True  # each alias's own page has its history
 
 
-class RoleInline(admin.StackedInline):
+class RoleInline(LoadedRowsInline, admin.StackedInline):
     """Stacked, two fields a line: as a table its six fields ran past 1280 px."""
 
     model = Role
@@ -413,7 +496,7 @@ class TreatyLimitInline(admin.TabularInline):
     show_change_link = True
 
 
-class TreatyPartyInline(admin.TabularInline):
+class TreatyPartyInline(LoadedRowsInline, admin.TabularInline):
     model = TreatyParty
     extra = 1
     fields = ["state", "withdrew_on", "note"]
@@ -421,7 +504,7 @@ class TreatyPartyInline(admin.TabularInline):
     show_change_link = True
 
 
-class TreatySignerInline(admin.TabularInline):
+class TreatySignerInline(LoadedRowsInline, admin.TabularInline):
     """Who signed, for whom, where and when: the treaty page's facts."""
 
     model = TreatySigner
@@ -629,50 +712,8 @@ class PublishableAdmin(HistoryAdmin):
                 self.log_change(request, obj, log_message)
 
 
-class RowAutocomplete:
-    """An autocomplete widget of an inline row that names its selected records from those the
-    row was loaded with (select_related, prefetch_related), where Django's asks the database
-    for them, a query per widget: 78 on a source's page with 36 statements. A value the
-    editor has just changed is not among them, and is looked up as Django does."""
-
-    loaded = None  # {str(pk): record}, in their model's order; set by SourceRowFormSet
-
-    def optgroups(self, name, value, attr=None):
-        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
-        if self.loaded is None or not selected <= self.loaded.keys():
-            return super().optgroups(name, value, attr)
-        options = []
-        if not self.is_required and not self.allow_multiple_selected:
-            options.append(self.create_option(name, "", "", False, 0))
-        for pk, record in self.loaded.items():
-            if pk in selected:
-                label = self.choices.field.label_from_instance(record)
-                options.append(self.create_option(name, record.pk, label, selected, len(options)))
-        return [(None, options, 0)]
-
-
-class RowAutocompleteSelect(RowAutocomplete, AutocompleteSelect):
-    pass
-
-
-class RowAutocompleteSelectMultiple(RowAutocomplete, AutocompleteSelectMultiple):
-    pass
-
-
-class SourceRowFormSet(forms.BaseInlineFormSet):
+class SourceRowFormSet(LoadedRowsFormSet):
     """Statements and events entered on their source's page."""
-
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        if self.instance._state.adding:
-            # The source is being added with them and is saved first: tell model validation
-            # that the row has one ("a published statement needs a source").
-            form.instance.source = self.instance
-        if form.instance.pk:
-            for name, field in form.fields.items():
-                if isinstance(widget := getattr(field.widget, "widget", None), RowAutocomplete):
-                    widget.loaded = _loaded_records(form.instance, name)
-        return form
 
     def clean(self):
         super().clean()
@@ -685,22 +726,13 @@ class SourceRowFormSet(forms.BaseInlineFormSet):
                 )
 
 
-def _loaded_records(record, name) -> dict:
-    """The records a stored row's field holds, as its inline's queryset loaded them."""
-    if record._meta.get_field(name).many_to_many:
-        related = list(getattr(record, name).all())
-    else:
-        related = [linked] if (linked := getattr(record, name)) is not None else []
-    return {str(linked.pk): linked for linked in related}
-
-
 # Stored rows fold to one line each (their heading) with an expand control, so that a source
 # with 20 statements and events fits on a screen; new rows and rows with errors stay open.
 COMPACT_STACKED = "admin/treaties/edit_inline/compact_stacked.html"
 DRAFT_HELP = "New rows are saved as drafts. “Save and publish” below publishes them all."
 
 
-class SourceRowInline(admin.StackedInline):
+class SourceRowInline(LoadedRowsInline, admin.StackedInline):
     """A source's statements or events, on its page: folded rows, drafts until published,
     and widgets that cost no query a row (a source may hold dozens)."""
 
@@ -719,25 +751,6 @@ class SourceRowInline(admin.StackedInline):
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         # Through Django's templates, a row's 100 languages took a fifth of the page.
         return super().formfield_for_choice_field(db_field, request, widget=QuickSelect, **kwargs)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in self.get_autocomplete_fields(request):
-            kwargs.setdefault("widget", RowAutocompleteSelect(db_field, self.admin_site))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name in self.get_autocomplete_fields(request):
-            kwargs.setdefault("widget", RowAutocompleteSelectMultiple(db_field, self.admin_site))
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def get_queryset(self, request):
-        # The autocomplete widgets' records (and the speaker each row's heading names), each
-        # field in one query for every row.
-        fields = self.get_autocomplete_fields(request)
-        many = [name for name in fields if self.model._meta.get_field(name).many_to_many]
-        one = [name for name in fields if name not in many]
-        queryset = super().get_queryset(request).prefetch_related(*many)
-        return queryset.select_related(*one) if one else queryset
 
 
 class StatementInline(SourceRowInline):
