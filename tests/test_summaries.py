@@ -384,13 +384,20 @@ def test_a_source_saved_from_a_stale_form_keeps_its_flag():
 def test_a_source_merge_and_its_undo_move_the_flag():
     from treaties.merges import merge_sources, undo_merge
 
-    winner, loser = make_source(), make_source()
-    make_statement(source=loser)
-    merge = merge_sources(winner=winner, loser=loser)
-    assert public(winner)
-    undo_merge(merge)
-    assert (public(winner), public(Source.objects.get(pk=loser.pk))) == (False, True)
-    assert not sources_with_a_stale_flag()
+    # Each is public one way: cited by a statement, by an event, corroborating an event.
+    for record in ("statement", "event", "corroboration"):
+        winner, loser = make_source(), make_source()
+        if record == "statement":
+            make_statement(source=loser)
+        elif record == "event":
+            make_event(source=loser)
+        else:
+            make_event().other_sources.add(loser)
+        merge = merge_sources(winner=winner, loser=loser)
+        assert public(winner), record
+        undo_merge(merge)
+        assert (public(winner), public(Source.objects.get(pk=loser.pk))) == (False, True)
+        assert not sources_with_a_stale_flag()
 
 
 def race(first_change: tuple, second_change: tuple):
