@@ -1,7 +1,7 @@
--- A source is public also when it corroborates a published event
--- (treaties/sql/public_sources.sql), so it is queued when an event gains or loses it, and when
--- such an event is published or unpublished. Deleting an event deletes its rows here first,
--- which queues them.
+-- A source is public also when it corroborates a published event, so it is queued when an
+-- event gains or loses it, and when such an event is published or unpublished. Deleting an
+-- event deletes its rows here first, which queues them. (Migration 0004, public_sources.sql,
+-- drops these triggers: a source is queued when its own `public` column changes.)
 
 -- A link added, moved or removed queues its source (queue.sql's function, as for an event's
 -- own source), once its event is locked: a link does not lock its event otherwise, so the

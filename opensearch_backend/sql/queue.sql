@@ -8,7 +8,8 @@
 -- is published or unpublished, moved to another date or source, created or deleted. A source
 -- is queued when its document changes, and when a statement or an event citing it is
 -- published, unpublished, created, deleted or moved to another source: only sources behind
--- published records are public.
+-- published records are public. (Migration 0004, public_sources.sql, replaces that last part:
+-- a source is queued when its own `public` column changes.)
 
 CREATE OR REPLACE FUNCTION search_queue(kind text, record bigint) RETURNS void
 LANGUAGE plpgsql AS $$
