@@ -608,8 +608,8 @@ def actor_with_rows(count):
 # Session, user, the user's two permission queries, the record; then each inline's rows
 # (their autocomplete fields' records joined), one query per many-to-many autocomplete field,
 # and, for the treaty, its limits. Before, Django's autocomplete widgets asked for each row's
-# selected records (2 queries a statement, 1 a party, 2 a signer, 1 a role), and a party's
-# or a signer's heading for its treaty.
+# selected records, one query per field holding any (here 4 a statement, 2 an event, 1 a
+# party, 2 a signer, 1 a role), and a party's or a signer's heading for its treaty.
 CHANGE_PAGE_QUERIES = [
     ("source", source_with_rows, 12),
     ("treaty", treaty_with_rows, 9),
