@@ -175,7 +175,8 @@ def test_the_command_sends_each_record_as_it_is(fake):
 
 def test_a_source_is_public_while_it_corroborates_a_published_event(fake):
     """Queued when an event gains or loses it, and when the event is published or
-    unpublished (sql/corroboration.sql): OpenSearch's public flag follows the source's."""
+    unpublished: its public column changes then (treaties/sql/public_sources.sql), which
+    queues it (sql/public_sources.sql), and OpenSearch's flag follows the column."""
     source = make_source("Corroborating transcript")
     event = make_event(status=Status.DRAFT)
     feed()

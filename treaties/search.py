@@ -231,9 +231,9 @@ class Ranked:
 
 
 def statements(terms: list[str]) -> tuple[Ranked, int]:
-    """Published statements matching every word, best first among the first CANDIDATES the
-    index gives, and how many candidates there are. The rows shown come with `headline`,
-    their words with the matches marked."""
+    """Published statements matching every word, best first among at most CANDIDATES
+    matches (the newest first: _statement_candidates), and how many candidates there are.
+    The rows shown come with `headline`, their words with the matches marked."""
     ranked = _from_engine("statement_candidates", terms, Statement.objects.published)
     if ranked is None:
         ranked = _statement_candidates(terms)
