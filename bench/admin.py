@@ -86,6 +86,13 @@ def pages() -> list[tuple[str, str]]:
         ("statement list, drafts", admin("statement", status__exact="draft")),
         ("statement list, a year", admin("statement", year="2022")),
         ("statement list, a kind", admin("statement", kind__exact="quote")),
+        # Values few statements have: found from an index of their own, not the date index
+        # walked past the others.
+        ("statement list, a rare kind", admin("statement", kind__exact="paraphrase")),
+        ("statement list, a kind none has", admin("statement", kind__exact="written")),
+        ("statement list, dated to the month", admin("statement", date_precision__exact="month")),
+        ("statement list, a setting", admin("statement", setting__exact="speech")),
+        ("statement list, no such kind (refused)", admin("statement", kind__exact="misquote")),
         ("statement list, sorted by words (refused: by date)", admin("statement", o="1")),
         ("statement list, counts beside the filters (refused)", admin("statement", _facets=1)),
         ("source list", admin("source")),

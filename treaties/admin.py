@@ -31,7 +31,14 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
-from .admin_lists import CappedCount, FullTextSearch, LinkFilter, RecordFilter, YearFilter
+from .admin_lists import (
+    CappedCount,
+    ChoiceFilter,
+    FullTextSearch,
+    LinkFilter,
+    RecordFilter,
+    YearFilter,
+)
 from .duplicates import similar_actor, similar_source, similar_statement
 from .filters import QuickSelect
 from .merges import (
@@ -1002,11 +1009,11 @@ class StatementAdmin(FullTextSearch, CappedCount, PublishableAdmin):
     # 1,000,000). The filters and the search narrow the list instead.
     sortable_by = ["date_shown"]
     list_filter = [
-        "status",
+        ("status", ChoiceFilter),
         YearFilter,
-        "kind",
-        "setting",
-        "date_precision",
+        ("kind", ChoiceFilter),
+        ("setting", ChoiceFilter),
+        ("date_precision", ChoiceFilter),
         StatementTreatyFilter,
         StatementTopicFilter,
     ]

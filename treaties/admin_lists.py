@@ -9,8 +9,9 @@ timeout; the source list, which counted each source's statements by grouping the
 
 - a list counts at most COUNT_CAP rows and says "more than 10,000" beyond (CappedPaginator),
   and sorts only by what an index serves (SortedAsOffered);
-- the years offered come from one index probe a year (YearFilter), and a many-to-many
-  filter tests each row's links rather than join them all (LinkFilter);
+- the years offered come from one index probe a year (YearFilter), a many-to-many filter
+  tests each row's links rather than join them all (LinkFilter), and a choice that is none
+  of the field's is refused rather than looked for (ChoiceFilter);
 - the search box asks the record's full-text document, whose GIN index bounds it, for every
   word, the last as a prefix, as the site's search does; a number finds that id
   (FullTextSearch).
@@ -137,6 +138,20 @@ class YearFilter(admin.SimpleListFilter):
         except (ValueError, OverflowError) as error:
             raise IncorrectLookupParameters(f"No such year: {self.value()}") from error
         return queryset.filter(**{f"{self.field}__gte": start, f"{self.field}__lt": end})
+
+
+class ChoiceFilter(admin.ChoicesFieldListFilter):
+    """A field's choices, as Django's filter offers them; a value that is none of them is the
+    admin's "?e=1" answer. Django would filter by it, and a list in date order that no row
+    matches reads its whole date index to find that out (0.7 s at 1,000,000 statements)."""
+
+    def queryset(self, request, queryset):
+        stored = {str(value) for value, _ in self.field.flatchoices}
+        if self.field.blank:
+            stored.add("")
+        if unknown := set(self.lookup_val or ()) - stored:
+            raise IncorrectLookupParameters(f"No such {self.title}: {', '.join(unknown)}")
+        return super().queryset(request, queryset)
 
 
 def as_id(value: str) -> int | None:

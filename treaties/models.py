@@ -806,6 +806,21 @@ class Statement(EnteredFromSource, models.Model):
             models.Index(
                 fields=["date", "id"], condition=Q(status=Status.DRAFT), name="statement_draft_date"
             ),
+            # Its filters, so that a value few statements have is found without walking the
+            # date index past all the others (0.7 s at 1,000,000): the settings, each in date
+            # order, and the statements that are not what most are (a direct quote, dated to
+            # the day), which a partial index holds alone.
+            models.Index(fields=["setting", "date", "id"], name="statement_setting_date"),
+            models.Index(
+                fields=["date", "id"],
+                condition=~Q(kind=StatementKind.DIRECT_QUOTE),
+                name="statement_unquoted_date",
+            ),
+            models.Index(
+                fields=["date", "id"],
+                condition=~Q(date_precision=DatePrecision.DAY),
+                name="statement_inexact_date",
+            ),
             # Search page: full text over the words, original words, setting and note.
             GinIndex(fields=["search_vector"], name="statement_search"),
         ]
