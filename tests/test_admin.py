@@ -6,7 +6,6 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from treaties import admin as treaties_admin
 from treaties.merges import merge_actors, merge_sources
 from treaties.models import (
     Actor,
@@ -161,10 +160,10 @@ def test_editors_are_not_superusers_and_cannot_delete_sources(editor, editor_cli
     assert Source.objects.filter(pk=source.pk).exists()
 
 
-def test_a_record_too_many_rows_point_to_is_not_deleted_while_the_editor_waits(client, monkeypatch):
+def test_a_record_too_many_rows_point_to_is_not_deleted_while_the_editor_waits(client, settings):
     """Its delete page says why, in a few counts, instead of listing every row, and the
     deletion is refused; a record fewer rows point to is deleted as before."""
-    monkeypatch.setattr(treaties_admin, "DELETED_AT_ONCE", 2)
+    settings.ROWS_CHANGED_WHILE_WAITING = 2
     client.force_login(User.objects.create_superuser("root", password="not used here"))
     speaker, topic = make_actor("Maria Zakharova"), Topic.objects.create(name="Busy", slug="b")
     for _ in range(3):

@@ -234,8 +234,8 @@ def test_the_statement_list_sorts_by_date_alone_whatever_the_address_asks(editor
     assert listed(changelist(editor_client, "statement", o="-3")) == [later.pk, earlier.pk]
 
 
-def test_an_action_on_more_rows_than_it_may_change_at_once_is_refused(editor_client, monkeypatch):
-    monkeypatch.setattr(admin_lists, "ACTED_ON_AT_ONCE", 2)
+def test_an_action_on_more_rows_than_it_may_change_at_once_is_refused(editor_client, settings):
+    settings.ROWS_CHANGED_WHILE_WAITING = 2
     drafts = [make_statement(status=Status.DRAFT) for _ in range(3)]
     url = reverse("admin:treaties_statement_changelist")
 

@@ -9,7 +9,6 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from intake.models import Intake
-from treaties import merges
 from treaties.merges import MergeError, merge_actors, merge_sources, undo_merge
 from treaties.models import (
     Actor,
@@ -298,12 +297,12 @@ def test_the_undo_button_undoes_the_merge(editor_client, twins):
     assert Actor.objects.filter(pk=twins["loser"].pk).exists()
 
 
-def test_a_merge_too_large_for_a_web_request_says_how_to_make_it(editor_client, twins, monkeypatch):
+def test_a_merge_too_large_for_a_web_request_says_how_to_make_it(editor_client, twins, settings):
     """Each statement moved costs milliseconds of trigger work: the admin refuses a merge
     that would outrun the web's statement timeout, and names the command that makes it."""
     winner, loser = twins["winner"], twins["loser"]
     make_statement(speaker=loser)  # two statements: more than one
-    monkeypatch.setattr(merges, "STATEMENTS_MOVED_AT_ONCE", 1)
+    settings.ROWS_CHANGED_WHILE_WAITING = 1
     response = _action(
         editor_client, "actor", [winner.pk, loser.pk], winner=str(winner.pk), post="yes"
     )

@@ -8,6 +8,7 @@ sources, also keep each query bounded as the tables grow (admin_lists.py).
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
@@ -211,15 +212,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().get_deleted_objects(objs, request)
 
 
-# Rows pointing to a record that its delete page may list, and its deletion remove or unlink,
-# while the editor waits (each costs trigger work, as a merge's moves do: merges.py).
-DELETED_AT_ONCE = 500
-
-
 def too_many_to_delete(model, objs) -> list[str]:
-    """What points to objs in larger numbers than DELETED_AT_ONCE, as the delete page says
-    it (one LIMITed count a relation); empty when they may be deleted here."""
-    found = []
+    """What points to objs in larger numbers than a request may delete or unlink
+    (settings.ROWS_CHANGED_WHILE_WAITING), as the delete page says it (one LIMITed count a
+    relation); empty when they may be deleted here."""
+    limit, found = settings.ROWS_CHANGED_WHILE_WAITING, []
     for relation in model._meta.related_objects:
         related = relation.related_model
         if relation.many_to_many:  # the links, through their table's index
@@ -229,9 +226,9 @@ def too_many_to_delete(model, objs) -> list[str]:
             continue
         else:
             rows = related._base_manager.filter(**{f"{relation.field.name}__in": objs})
-        if rows[: DELETED_AT_ONCE + 1].count() <= DELETED_AT_ONCE:
+        if rows[: limit + 1].count() <= limit:
             continue
-        many = f"more than {DELETED_AT_ONCE:,} {related._meta.verbose_name_plural}"
+        many = f"more than {limit:,} {related._meta.verbose_name_plural}"
         if getattr(relation, "on_delete", None) is models.PROTECT:
             found.append(f"{many}, which keep it: merge it into another record instead.")
         else:

@@ -20,6 +20,7 @@ timeout; the source list, which counted each source's statements by grouping the
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
@@ -31,9 +32,6 @@ from django.utils.functional import cached_property
 
 from . import search as finder
 
-# Rows an action ("Publish selected statements") may be given at once: each is saved, with
-# its trigger work, in the editor's request (as a merge's or a deletion's rows are).
-ACTED_ON_AT_ONCE = 500
 # Rows a list counts before it says "more than": ten thousand keeps the count, and the
 # deepest page's OFFSET, to milliseconds. Past that, filters and the search narrow the list.
 COUNT_CAP = 10_000
@@ -86,10 +84,12 @@ class CappedCount:
         # actions save or delete each row on its own, in the request.
         # Read as the action form reads it ("1", "True", "on"...).
         across = forms.BooleanField(required=False).clean(request.POST.get("select_across"))
-        if across and queryset.order_by()[: ACTED_ON_AT_ONCE + 1].count() > ACTED_ON_AT_ONCE:
+        # Each row is saved, with its trigger work, in the editor's request.
+        limit = settings.ROWS_CHANGED_WHILE_WAITING
+        if across and queryset.order_by()[: limit + 1].count() > limit:
             self.message_user(
                 request,
-                f"More than {ACTED_ON_AT_ONCE:,} selected: too many to change while you wait. "
+                f"More than {limit:,} selected: too many to change while you wait. "
                 "Narrow the list with its filters or the search first.",
                 messages.ERROR,
             )

@@ -16,6 +16,7 @@ merge as the reason: the record of who merged what stays in the history as well 
 import json
 
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
@@ -46,17 +47,12 @@ class MergeError(Exception):
     """A merge or undo that cannot be done; the message says why, for the editor."""
 
 
-# Each statement a merge moves costs milliseconds of the database's work (its search
-# document, its tallies, its history): at 10,000 statements a merge took 1.3 s for 399, 2.6 s
-# for 727, 5.2-6.1 s for 1,148 and 13.2 s for 2,440. A web request's queries stop after 5 s,
-# so larger merges, and their undoing, are made from the command line (manage.py
-# merge_records), where no limit applies.
-STATEMENTS_MOVED_AT_ONCE = 500
-
-
 def check_web_size(*, loser=None, merge=None, command: str):
     """MergeError when merging loser (or undoing merge) moves more statements than a web
-    request may; the message gives command, the way to do it without that limit."""
+    request may (settings.ROWS_CHANGED_WHILE_WAITING: 2,440 took 13.2 s at 10,000 statements);
+    the message gives command, the way to do it on the command line (manage.py
+    merge_records), where no time limit applies."""
+    limit = settings.ROWS_CHANGED_WHILE_WAITING
     if merge is not None:
         moved = merge.moved.get("treaties.statement.speaker") or merge.moved.get(
             "treaties.statement.source", []
@@ -65,13 +61,13 @@ def check_web_size(*, loser=None, merge=None, command: str):
     else:
         field = "speaker" if isinstance(loser, Actor) else "source"
         statements = Statement.objects.filter(**{field: loser})
-        count, name = statements[: STATEMENTS_MOVED_AT_ONCE + 1].count(), str(loser)
-    if count > STATEMENTS_MOVED_AT_ONCE:
+        count, name = statements[: limit + 1].count(), str(loser)
+    if count > limit:
         advice = f"Run `{command}` on the server"
         if loser is not None:
             advice += f", or keep “{name}” and merge the other record into it"
         raise MergeError(
-            f"“{name}” has more than {STATEMENTS_MOVED_AT_ONCE:,} statements to move: too many "
+            f"“{name}” has more than {limit:,} statements to move: too many "
             f"to move while you wait. {advice}."
         )
 
