@@ -301,6 +301,8 @@ def test_a_choice_that_is_none_of_the_fields_answers_the_admins_error_page(
     response = changelist(editor_client, "statement", **{parameter: value})
     assert response.status_code == 302
     assert response["Location"].endswith("?e=1")
+    page = editor_client.get(response["Location"])
+    assert "could not be filtered as its address asked" in page.content.decode()
 
 
 def test_the_choice_filters_find_what_they_name_a_blank_setting_too(editor_client):

@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import model_ngettext
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.widgets import (
     AdminTextareaWidget,
     AutocompleteSelect,
@@ -167,6 +168,18 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     # simple-history's own list template has an inline style="" that the CSP refuses.
     object_history_list_template = "admin/treaties/history_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        # Django answers a filter's value that the list does not offer by sending the editor
+        # here, to the whole list, and says nothing of why.
+        if ERROR_FLAG in request.GET:
+            self.message_user(
+                request,
+                "The list could not be filtered as its address asked (a value its filters do "
+                "not offer): it shows every row.",
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
