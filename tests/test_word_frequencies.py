@@ -32,8 +32,35 @@ def test_the_rarest_words_go_to_the_index_until_they_are_rare_enough_together():
 def test_the_index_is_given_at_least_one_word_the_statistics_know():
     # Words unknown to the statistics may make no lexeme at all ("²"): a query of only
     # those would match nothing, so a known word joins them.
-    assert COMMON.indexed_words(["qqq", "zzz"]) is None
+    assert COMMON.indexed_words(["²", "①"]) is None
+    assert COMMON.indexed_words(["²", "①", "arms"]) == ["²", "①", "arms"]
     assert COMMON.indexed_words(["qqq", "zzz", "arms"]) == ["qqq", "zzz", "arms"]
+
+
+def test_words_the_statistics_do_not_know_go_to_the_index_rather_than_be_looked_for():
+    # Each in fewer than 0.3% of statements: walking the rows of "treaty" for one of them,
+    # a name or a misspelling that may be in none, read the whole index.
+    assert COMMON.indexed_words(["treaty", "lebedew"], "t") == ["lebedew"]
+    assert COMMON.indexed_words(["treaty", "arms", "lebedew"]) == ["lebedew"]
+    assert COMMON.indexed_words(["xyzzyq"], "s") == ["xyzzyq"]
+    assert COMMON.indexed_words(["zajárova", "²"], "arms") == ["zajárova"]
+    assert COMMON.indexed_words(["захарова", "2022"]) == ["захарова", "2022"]
+    # Without one that surely makes a lexeme, as before: a known word alone, or every word.
+    assert COMMON.indexed_words(["treaty", "²"], "arms") == ["treaty"]
+    assert COMMON.indexed_words(["²"], "arms") is None
+
+
+@pytest.mark.parametrize(
+    ("word", "makes"),
+    [("lebedew", True), ("Захарова", True), ("漢字", True), ("2022", True), ("x²", True),
+     ("²", False), ("①", False)],
+)  # fmt: skip
+@pytest.mark.django_db
+def test_a_word_surely_makes_a_lexeme_when_it_holds_a_letter_or_a_digit(word, makes):
+    assert word_frequencies.makes_a_lexeme(word) is makes
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT numnode(to_tsquery('public.armscontrol', %s)) > 0", [word])
+        assert cursor.fetchone()[0] or not makes
 
 
 def test_every_word_goes_to_the_index_when_the_words_are_not_rare_enough():
@@ -51,7 +78,7 @@ def test_before_a_common_last_word_the_rarest_other_word_goes_to_the_index_alone
     assert COMMON.indexed_words(["warheads", "treaty"], "ar") == ["warheads"]
     assert COMMON.indexed_words(["warheads", "treaty"], "telemetry") is None  # a rare one
     assert COMMON.indexed_words(["limits", "warheads"], "arms") == ["limits", "warheads"]
-    assert COMMON.indexed_words(["qqq"], "arms") is None  # no word the statistics know
+    assert COMMON.indexed_words(["²"], "arms") is None  # no word the statistics know
     assert COMMON.indexed_words([], "arms") is None
 
 
@@ -276,3 +303,23 @@ def test_the_newest_matches_are_asked_of_the_index_by_the_rarest_word(monkeypatc
     (newest,) = [q["sql"] for q in queries.captured_queries if "ORDER BY 2 DESC" in q["sql"]]
     assert "@@ (to_tsquery('armscontrol'::regconfig, 'stability'))" in newest
     assert "ts_match_vq" in newest
+
+
+@pytest.mark.django_db
+def test_a_word_the_statistics_do_not_know_is_asked_of_the_index_and_finds_the_same(monkeypatch):
+    """ "arms" is common, "telemetry" unknown to the statistics: the index is asked for the
+    rows holding "telemetry", and "arms" and the prefix are checked on those, not the other
+    way round (every row of "arms" walked, for a word that may be in none)."""
+    speaker, source = make_actor(), make_source()
+    texts = ["Arms and telemetry, warheads.", "Arms and warheads.", "Telemetry of warheads."]
+    for text in texts:
+        make_statement(speaker=speaker, source=source, text=text)
+    terms = finder.words("arms telemetry war")
+    monkeypatch.setattr(finder, "statement_words", Frequencies)  # no statistics: all words
+    every_word = set(finder.statements(terms)[0].ranked_ids)
+    monkeypatch.setattr(finder, "statement_words", lambda: COMMON)
+    with CaptureQueriesContext(connection) as queries:
+        ranked, count = finder.statements(terms)
+    assert set(ranked.ranked_ids) == every_word and count == 1
+    (candidates,) = [q["sql"] for q in queries.captured_queries if "LIMIT 300" in q["sql"]]
+    assert "@@ (to_tsquery('armscontrol'::regconfig, 'telemetry'))" in candidates

@@ -11,7 +11,9 @@ asked the index for a last word whole, and found too few, asks again for its pre
 
 import datetime
 import math
+import string
 import time
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import connections, router
@@ -68,16 +70,22 @@ class Frequencies:
 
     def indexed_words(self, whole_words: list[str], last: str | None = None) -> list[str] | None:
         """The fewest of whole_words, rarest first, expected together in at most
-        INDEXED_MATCHES statements (as if words were independent). Failing that, when the
+        INDEXED_MATCHES statements (as if words were independent). Failing that, those the
+        statistics do not know, each in fewer than `rarer` of statements (a name, a
+        misspelling), whose entries bound the rows to check: left to be checked on the rows
+        that a common word gives, such a word may be in none of them, and the whole index is
+        walked ("treaty lebedew t": 4 s at 1,000,000 statements). Failing that, when the
         last word, a prefix, is common (in more than WHOLE_SHARE of statements), the rarest
         of them alone: the entries of a common word's prefix cost the most to read
         ("contacts:*", 87 ms at 1,000,000 statements), and one in twenty of the rows the
         others give holds it at least, so the candidates turn up within a few thousand rows.
-        None when neither holds, or without statistics."""
+        None when none holds, or without statistics."""
         if not self.rows:
             return None
         if chosen := self._rarest_together(whole_words):
             return chosen
+        if unknown := [w for w in whole_words if w not in self.shares and makes_a_lexeme(w)]:
+            return unknown
         # Only a word the statistics know (see below).
         known = [word for word in whole_words if word in self.shares]
         if known and last and self.of_prefix(last) > WHOLE_SHARE:
@@ -122,6 +130,13 @@ class Frequencies:
         if self.shares[terms[-1]] > WHOLE_SHARE:
             return False
         return self.rows * math.prod(self.shares[word] for word in terms) >= 3 * wanted
+
+
+def makes_a_lexeme(word: str) -> bool:
+    """Whether PostgreSQL's parser surely makes a lexeme of word, which the statistics may not
+    know: it holds a letter, of any script, or an ASCII digit. Of other characters it may make
+    nothing ("²", "①"), and a query of such words alone would match nothing."""
+    return any(unicodedata.category(c).startswith("L") or c in string.digits for c in word)
 
 
 _read = {"at": -math.inf, "frequencies": Frequencies()}
