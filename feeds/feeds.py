@@ -8,12 +8,9 @@ the statement's own words.
 """
 
 import datetime
-import functools
-import operator
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -22,9 +19,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from treaties.fulltext import CONFIG
 from treaties.models import Actor, Statement, Topic, Treaty
-from treaties.search import MAX_QUERY_LENGTH, words
+from treaties.search import MAX_QUERY_LENGTH, matching_every_prefix, words
 
 FEED_LENGTH = 50
 
@@ -152,9 +148,4 @@ class SearchFeed(StatementFeed):
         return f"{reverse('treaties:search')}?{urlencode({'q': query})}"
 
     def items(self, query):
-        # Safe as a raw tsquery: words() keeps letters and digits only.
-        matches = functools.reduce(
-            operator.and_,
-            (SearchQuery(f"{word}:*", search_type="raw", config=CONFIG) for word in query.split()),
-        )
-        return latest(Statement.objects.published().filter(search_vector=matches))
+        return latest(Statement.objects.published().filter(matching_every_prefix(query.split())))

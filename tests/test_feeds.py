@@ -3,7 +3,9 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,7 +13,9 @@ from feeds import sitemaps
 from feeds.feeds import FEED_LENGTH
 from feeds.templatetags.sitemap_dates import day
 from tests.conftest import make_actor, make_event, make_statement, make_treaty
+from treaties import search as finder
 from treaties.models import Statement, Status, Topic
+from treaties.word_frequencies import Frequencies
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +96,21 @@ def test_search_feed_matches_every_word_as_a_prefix(client):
 
     assert [e.link for e in feed.entries] == [f"http://testserver{hit.get_absolute_url()}"]
     assert "specif contact" in feed.feed.title
+
+
+def test_search_feed_asks_the_index_for_the_words_the_statistics_do_not_know(client, monkeypatch):
+    # "contact" begins a common word; "specif" begins none the statistics know: its rows are
+    # read from the index and "contact" checked on them, not the other way round.
+    hit = make_statement(text="We maintain specific contacts with Washington.")
+    make_statement(text="Contacts only.")
+    make_statement(text="Specific only.")
+    common = Frequencies({"contacts": 0.2, "the": 0.9}, 0.003, 1e6)
+    monkeypatch.setattr(finder, "statement_words", lambda: common)
+    with CaptureQueriesContext(connection) as queries:
+        feed = parse(client.get(reverse("feeds:search"), {"q": "specif contact"}))
+    assert [e.link for e in feed.entries] == [f"http://testserver{hit.get_absolute_url()}"]
+    (found,) = [q["sql"] for q in queries.captured_queries if "ts_match_vq" in q["sql"]]
+    assert "@@ (to_tsquery('armscontrol'::regconfig, 'specif:*'))" in found
 
 
 @pytest.mark.parametrize("query", ["", "   ", "&&&", "'\"():*!"])

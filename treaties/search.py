@@ -78,7 +78,7 @@ from django.utils.safestring import mark_safe
 from .fulltext import CONFIG, folded
 from .models import Actor, ActorAlias, Event, Source, Statement, Treaty
 from .transliteration import NameSkeleton
-from .word_frequencies import statement_words
+from .word_frequencies import makes_a_lexeme, statement_words
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -357,6 +357,24 @@ def _matching_statements(terms: list[str], words) -> Q:
         rarest = whole_words_query(indexed)
         return Q(search_vector=rarest) & Q(Unindexed(F("search_vector"), typed_query(terms)))
     return Q(search_vector=typed_query(terms))
+
+
+def matching_every_prefix(terms: list[str]) -> Q:
+    """Statements holding a word that begins with each of terms (the search feed's match).
+    A word the statistics do not know begins no common word either: when there are some, the
+    index is asked for those alone, and the others are checked on the rows they give, for a
+    common prefix's range costs the most to read ("treaty lebedew t": 130 ms at 1,000,000
+    statements, 2 ms so)."""
+    every = all_words_query(terms)
+    words = statement_words()
+    rare = [
+        word
+        for word in terms
+        if words.rows and words.of_prefix(word) <= words.rarer and makes_a_lexeme(word)
+    ]
+    if not rare or len(rare) == len(terms):
+        return Q(search_vector=every)
+    return Q(search_vector=all_words_query(rare)) & Q(Unindexed(F("search_vector"), every))
 
 
 def events(terms: list[str]):
