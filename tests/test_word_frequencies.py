@@ -82,6 +82,16 @@ def test_before_a_common_last_word_the_rarest_other_word_goes_to_the_index_alone
     assert COMMON.indexed_words([], "arms") is None
 
 
+def test_before_a_common_last_word_more_known_words_go_when_they_narrow_the_rows_enough():
+    # "nuclear" alone gives 226,000 rows of which one in twenty holds "arms" and "control":
+    # the index is asked for "arms" too, 103,000 rows, one in nine holding "control".
+    shares = Frequencies({"nuclear": 0.226, "arms": 0.46, "control": 0.112}, 0.003, 1e6)
+    assert shares.indexed_words(["nuclear", "arms"], "control") == ["nuclear", "arms"]
+    assert shares.indexed_words(["arms", "nuclear"], "control") == ["nuclear", "arms"]
+    # Not a word as common as "treaty": its 800,000 entries cost more than they narrow.
+    assert COMMON.indexed_words(["warheads", "treaty"], "arms") == ["warheads"]
+
+
 def test_a_prefix_is_as_common_as_the_known_words_it_begins():
     assert COMMON.of_prefix("warhead") == 0.04
     assert math.isclose(COMMON.of_prefix("ar"), 0.5)
