@@ -53,6 +53,9 @@ SEARCHES = {
     "search: Zajarova": "Zajarova",
     "search: Захарова": "Захарова",
     "search: ten words": "the treaty on strategic offensive arms limits warheads and launchers",
+    # Beyond the list: three words each in 11-46% of statements, together in 1%, the
+    # hardest kind for one PostgreSQL (two bitmaps of 100,000-200,000 rows).
+    "search: nuclear arms control": "nuclear arms control",
 }
 
 
