@@ -73,7 +73,9 @@ class Frequencies:
         known = sum(share for word, share in self.shares.items() if word.startswith(prefix))
         return min(known, 1.0) or self.rarer
 
-    def indexed_words(self, whole_words: list[str], last: str | None = None) -> list[str] | None:
+    def indexed_words(
+        self, whole_words: list[str], last: str | None = None, wanted: int = 300
+    ) -> list[str] | None:
         """The fewest of whole_words, rarest first, expected together in at most
         INDEXED_MATCHES statements (as if words were independent). Failing that, those the
         statistics do not know, each in fewer than `rarer` of statements (a name, a
@@ -81,10 +83,11 @@ class Frequencies:
         that a common word gives, such a word may be in none of them, and the whole index is
         walked ("treaty lebedew t": 4 s at 1,000,000 statements). Failing that, when the
         last word, a prefix, is common (in more than WHOLE_SHARE of statements), the rarest
-        of them that cost least to read and check (cheapest_walk): the entries of a common
-        word's prefix cost the most to read ("contacts:*", 87 ms at 1,000,000 statements),
-        and one in twenty of the rows the others give holds it at least, so the candidates
-        turn up within a few thousand rows. None when none holds, or without statistics."""
+        of them that cost least to read and check for wanted matches (cheapest_walk): the
+        entries of a common word's prefix cost the most to read ("contacts:*", 87 ms at
+        1,000,000 statements), and one in twenty of the rows the others give holds it at
+        least, so the candidates turn up within a few thousand rows. None when none holds,
+        or without statistics. wanted is the search's CANDIDATES."""
         if not self.rows:
             return None
         if chosen := self._rarest_together(whole_words):
@@ -94,10 +97,10 @@ class Frequencies:
         # Only a word the statistics know (see below).
         known = [word for word in whole_words if word in self.shares]
         if known and last and self.of_prefix(last) > WHOLE_SHARE:
-            return self.cheapest_walk(known, last)
+            return self.cheapest_walk(known, last, wanted)
         return None
 
-    def cheapest_walk(self, known: list[str], last: str, wanted: int = 300) -> list[str]:
+    def cheapest_walk(self, known: list[str], last: str, wanted: int) -> list[str]:
         """Of the known words, the rarest few whose rows cost least to have the index give
         and to check for the others and the last word until wanted are found. Another word
         asked of the index costs its entries, and pays when it narrows the rows given and
