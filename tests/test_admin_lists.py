@@ -345,3 +345,39 @@ def test_a_choice_few_statements_have_is_listed_from_an_index_of_its_own(
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = rows.explain()
     assert index in plan
+
+
+@pytest.mark.parametrize(
+    ("model", "lookup"),
+    [
+        ("statement", {"text__icontains": "treaty"}),
+        ("statement", {"editor_note__gt": ""}),
+        ("statement", {"kind__icontains": "quo"}),
+        ("source", {"title__icontains": "treaty"}),
+    ],
+)
+def test_a_lookup_the_list_does_not_offer_is_refused(editor_client, model, lookup):
+    # Django takes any lookup on the model's own fields from the address: a scan of every
+    # row of a large table.
+    make_statement()
+    assert changelist(editor_client, model, **lookup).status_code == 400
+
+
+def test_the_lists_filters_and_a_record_a_foreign_key_names_are_taken(editor_client):
+    speaker = make_actor()
+    own = make_statement(speaker=speaker, kind="paraphrase")
+    other = make_statement()
+    for lookup in [
+        {"speaker__id__exact": speaker.pk},
+        {"speaker__exact": speaker.pk},
+        {"source__id__exact": own.source_id},
+        {"kind__exact": "paraphrase"},
+    ]:
+        assert listed(changelist(editor_client, "statement", **lookup)) == [own.pk], lookup
+    assert listed(changelist(editor_client, "statement", kind__isnull="False")) == [
+        other.pk,
+        own.pk,
+    ]
+    source = other.source
+    assert source.pk in listed(changelist(editor_client, "source", language__exact=source.language))
+    assert listed(changelist(editor_client, "source", year="1990")) == []
