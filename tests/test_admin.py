@@ -685,7 +685,8 @@ def populate(count):
 # the rows (foreign keys joined), one prefetch per many-to-many column, two for the date
 # hierarchy, and one per related-object filter's choices. The lists of the large tables
 # (sources, statements: treaties/admin_lists.py) count once, up to their cap, and find their
-# years in one query.
+# years in one query; the sources shown have their statements and events counted, one query
+# each.
 CHANGELIST_QUERIES = {
     "actor": 11,
     "actoralias": 7,
@@ -694,7 +695,7 @@ CHANGELIST_QUERIES = {
     "treatyparty": 10,
     "treatylimit": 8,
     "topic": 8,
-    "source": 8,
+    "source": 10,
     "statement": 10,
     "event": 11,
     "actormerge": 9,
