@@ -101,6 +101,7 @@ def test_the_statement_search_finds_every_spelling_and_prefix(editor_client, ter
 def test_the_statement_search_finds_drafts_and_a_number_finds_that_statement(editor_client):
     draft = make_statement(text="A draft on telemetry.", status=Status.DRAFT)
     other = make_statement(text="Another.")
+    make_statement(text=f"Article {other.pk} of the treaty.")  # the number, not that record
     assert listed(changelist(editor_client, "statement", q="telemetry")) == [draft.pk]
     assert listed(changelist(editor_client, "statement", q=str(other.pk))) == [other.pk]
 
