@@ -5,12 +5,14 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from treaties.admin_lists import FewSearchWords
+
 from . import views
 from .models import Intake
 
 
 @admin.register(Intake)
-class IntakeAdmin(admin.ModelAdmin):
+class IntakeAdmin(FewSearchWords, admin.ModelAdmin):
     """Articles pasted in. "Add" is the paste form, "change" the review screen."""
 
     list_display = ["title", "published_on", "source_link", "created_by", "created_at"]

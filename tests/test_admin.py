@@ -4,8 +4,11 @@ import pytest
 from django.contrib.admin import site
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from treaties.admin import too_many_to_delete
 from treaties.merges import merge_actors, merge_sources
 from treaties.models import (
     Actor,
@@ -734,3 +737,18 @@ def test_a_list_searches_the_first_words_the_site_search_would(editor_client):
     words = ["telemetry"] * MAX_WORDS + ["unheard"]
     response = editor_client.get(admin_url("event", "changelist"), {"q": " ".join(words)})
     assert [row.pk for row in response.context["cl"].result_list] == [found.pk]
+
+
+def test_the_merge_list_searches_the_first_words_too(editor_client):
+    merge = merge_actors(winner=make_actor("Maria Zakharova"), loser=make_actor("M. Zakharova"))
+    words = ["zakharova"] * MAX_WORDS + ["unheard"]
+    response = editor_client.get(admin_url("actormerge", "changelist"), {"q": " ".join(words)})
+    assert [row.pk for row in response.context["cl"].result_list] == [merge.pk]
+
+
+def test_the_rows_pointing_to_a_record_are_counted_in_no_order(client, settings):
+    speaker = make_actor()
+    make_statement(speaker=speaker)
+    with CaptureQueriesContext(connection) as queries:
+        assert not too_many_to_delete(Actor, Actor.objects.filter(pk=speaker.pk))
+    assert not [q for q in queries.captured_queries if "ORDER BY" in q["sql"]]

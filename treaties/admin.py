@@ -28,7 +28,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import Truncator, smart_split
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
@@ -36,6 +36,7 @@ from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from .admin_lists import (
     CappedCount,
     ChoiceFilter,
+    FewSearchWords,
     FullTextSearch,
     LinkFilter,
     RecordFilter,
@@ -72,7 +73,6 @@ from .models import (
     TreatySigner,
 )
 from .recovery import DELETED_SHOWN, deleted_records, version_links
-from .search import MAX_WORDS
 
 # Three-line text areas keep a source's inline statements and events on one screen.
 COMPACT_TEXT = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
@@ -161,7 +161,7 @@ class LoadedRowsInline:
         return queryset.select_related(*one) if one else queryset
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(FewSearchWords, SimpleHistoryAdmin):
     """An admin whose every change is recorded and can be viewed, compared and reverted.
 
     Search fields end in ``__unaccent``: Django's Unaccent transform is bilateral, so both the
@@ -170,13 +170,6 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     # simple-history's own list template has an inline style="" that the CSP refuses.
     object_history_list_template = "admin/treaties/history_list.html"
-
-    def get_search_results(self, request, queryset, search_term):
-        # Django looks for every word of the box in every search field, each an unaccented
-        # LIKE over joins: fifty pasted words took 5.5 s over 500 events. The site's search
-        # reads at most MAX_WORDS too.
-        search_term = " ".join(list(smart_split(search_term))[:MAX_WORDS])
-        return super().get_search_results(request, queryset, search_term)
 
     def changelist_view(self, request, extra_context=None):
         # Django answers a filter's value that the list does not offer by sending the editor
@@ -248,7 +241,8 @@ def too_many_to_delete(model, objs) -> list[str]:
             continue
         else:
             rows = related._base_manager.filter(**{f"{relation.field.name}__in": objs})
-        if rows[: limit + 1].count() <= limit:
+        # In no order: the model's (by date) sorted a speaker's every statement first.
+        if rows.order_by()[: limit + 1].count() <= limit:
             continue
         many = f"more than {limit:,} {related._meta.verbose_name_plural}"
         if getattr(relation, "on_delete", None) is models.PROTECT:
@@ -351,7 +345,7 @@ class MergeableAdmin(HistoryAdmin):
         )
 
 
-class MergeRecordAdmin(admin.ModelAdmin):
+class MergeRecordAdmin(FewSearchWords, admin.ModelAdmin):
     """A merge, read-only, with its "Undo this merge" button (a POST to undo_view)."""
 
     merged = None  # the model merged: Actor or Source

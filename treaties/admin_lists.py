@@ -30,6 +30,7 @@ from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
+from django.utils.text import smart_split
 
 from . import search as finder
 
@@ -218,6 +219,18 @@ class LinkFilter(RecordFilter):
             **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): record}
         )
         return queryset.filter(Exists(links))
+
+
+class FewSearchWords:
+    """Django's own search, given at most the first MAX_QUERY_LENGTH characters and MAX_WORDS
+    words of the box, as the site's search reads: Django looks for every word in every search
+    field, each an unaccented LIKE over joins. Fifty pasted words took 5.5 s over 500 events;
+    3,900 characters on the merge list, 3 s of planning alone."""
+
+    def get_search_results(self, request, queryset, search_term):
+        words = smart_split(search_term[: finder.MAX_QUERY_LENGTH])
+        search_term = " ".join(list(words)[: finder.MAX_WORDS])
+        return super().get_search_results(request, queryset, search_term)
 
 
 class FullTextSearch:
