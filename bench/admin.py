@@ -96,6 +96,20 @@ def pages() -> list[tuple[str, str]]:
         ("statement list, sorted by words (refused: by date)", admin("statement", o="1")),
         ("statement list, counts beside the filters (refused)", admin("statement", _facets=1)),
         ("source list", admin("source")),
+        ("source list, 99th page", admin("source", p="99")),
+        (
+            "statement list, a lookup it does not offer (refused)",
+            admin("statement", text__icontains="treaty"),
+        ),
+        (
+            "statement autocomplete, a number",
+            reverse("admin:autocomplete") + "?app_label=intake&model_name=proposal"
+            "&field_name=statement&term=19",
+        ),
+        (
+            "event list, fifty words searched (the first 8 read)",
+            admin("event", q="+".join(["arms", "talks"] * 25)),
+        ),
         ("source list, search 'treaty'", admin("source", q="treaty")),
         ("topic list", admin("topic")),
         ("actor list", admin("actor")),
