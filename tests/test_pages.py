@@ -737,6 +737,15 @@ def test_500_page_needs_no_request_or_database(django_assert_num_queries):
     assert "/static/css/site.css" in html
 
 
+def test_400_page_is_styled_and_needs_no_request_or_database(django_assert_num_queries):
+    # Django renders it without a request: for a bad Host header, or an admin lookup that
+    # the list does not offer (treaties/admin_lists.py).
+    with django_assert_num_queries(0):
+        html = loader.get_template("400.html").render()
+    assert "This address asks for something the page does not offer" in html
+    assert "/static/css/site.css" in html
+
+
 # Query counts: the same however many rows -------------------------------------------------------
 
 
