@@ -78,7 +78,7 @@ from django.utils.safestring import mark_safe
 from .fulltext import CONFIG, folded
 from .models import Actor, ActorAlias, Event, Source, Statement, Treaty
 from .transliteration import NameSkeleton
-from .word_frequencies import makes_a_lexeme, statement_words
+from .word_frequencies import statement_words
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -366,12 +366,7 @@ def matching_every_prefix(terms: list[str]) -> Q:
     common prefix's range costs the most to read (the feed of "treaty lebedew t": 145 ms at
     1,000,000 statements, 18 ms so)."""
     every = all_words_query(terms)
-    words = statement_words()
-    rare = [
-        word
-        for word in terms
-        if words.rows and words.of_prefix(word) <= words.rarer and makes_a_lexeme(word)
-    ]
+    rare = statement_words().unknown(terms, as_prefixes=True)
     if not rare or len(rare) == len(terms):
         return Q(search_vector=every)
     return Q(search_vector=all_words_query(rare)) & Q(Unindexed(F("search_vector"), every))

@@ -92,13 +92,23 @@ class Frequencies:
             return None
         if chosen := self._rarest_together(whole_words):
             return chosen
-        if unknown := [w for w in whole_words if w not in self.shares and makes_a_lexeme(w)]:
+        if unknown := self.unknown(whole_words):
             return unknown
         # Only a word the statistics know (see below).
         known = [word for word in whole_words if word in self.shares]
         if known and last and self.of_prefix(last) > WHOLE_SHARE:
             return self.cheapest_walk(known, last, wanted)
         return None
+
+    def unknown(self, words: list[str], *, as_prefixes: bool = False) -> list[str]:
+        """Those of words the statistics do not know, as words or, as_prefixes, as the
+        beginnings of words: each in fewer than `rarer` of statements. Only words that
+        surely make a lexeme (makes_a_lexeme); none without statistics."""
+        if not self.rows:
+            return []
+        if as_prefixes:
+            return [w for w in words if self.of_prefix(w) <= self.rarer and makes_a_lexeme(w)]
+        return [w for w in words if w not in self.shares and makes_a_lexeme(w)]
 
     def cheapest_walk(self, known: list[str], last: str, wanted: int) -> list[str]:
         """Of the known words, the rarest few whose rows cost least to have the index give
