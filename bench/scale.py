@@ -53,8 +53,8 @@ SEARCHES = {
     "search: Zajarova": "Zajarova",
     "search: Захарова": "Захарова",
     "search: ten words": "the treaty on strategic offensive arms limits warheads and launchers",
-    # Beyond the list: three words each in 11-46% of statements, together in 1%, the
-    # hardest kind for one PostgreSQL (two bitmaps of 100,000-200,000 rows).
+    # Beyond the list: three words each in 11-46% of statements, together in 1.5%, the
+    # hardest kind for one PostgreSQL (two bitmaps from the index, 15,000 and 112,000 rows).
     "search: nuclear arms control": "nuclear arms control",
 }
 

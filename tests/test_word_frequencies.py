@@ -179,6 +179,8 @@ def test_a_last_word_common_enough_is_looked_up_whole():
     assert NAMES.enough_whole(["ryabkov"], 300)  # 27,000 expected
     assert NAMES.enough_whole(["strategic", "stability"], 300)  # 4,950
     assert not NAMES.enough_whole(["treaty"], 300)  # the date index serves this prefix better
+    # A last word common by itself, rare enough with the others: 8,800 expected.
+    assert NAMES.enough_whole(["stability", "treaty"], 300)
     assert not NAMES.enough_whole(["ryab"], 300)  # not known: perhaps half typed
     assert not NAMES.enough_whole(["stability", "ryab"], 300)
     assert not Frequencies({"ryabkov": 0.027}, 0.01, 10_000).enough_whole(["ryabkov"], 300)
