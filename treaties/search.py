@@ -315,16 +315,20 @@ def _newest(candidates, words) -> list[tuple]:
 
 def _matching_newest(terms: list[str], words) -> Q:
     """Statements holding every word, for a bitmap that the newest statements' dates bound:
-    the index is asked for the rarest word alone (reading the entries of "strategic" too,
-    for "strategic stability", costs more than checking the rows that "stability" gives),
-    and every word is checked on the rows it gives. A last word is asked for as a prefix,
-    unless words.enough_whole() says it is common enough to be asked for whole. (A rarest
-    word that the statistics do not know may be one that PostgreSQL's parser makes nothing
-    of, "²", and match nothing here: the candidates are then the index's others alone.)"""
+    the index is asked for the rarest words that cost least to read and check
+    (words.cheapest_newest: reading the entries of "strategic" too, for "strategic
+    stability", costs more than checking the rows that "stability" gives, where "nuclear"
+    beside "control" pays), and every word is checked on the rows it gives. That is when
+    words.enough_whole() says the last word may be asked for whole; otherwise the index is
+    asked for the rarest word alone, a last word as a prefix. (A rarest word that the
+    statistics do not know may be one that PostgreSQL's parser makes nothing of, "²", and
+    match nothing here: the candidates are then the index's others alone.)"""
     *whole, last = terms
     shares = {word: words.of(word) for word in whole} | {last: words.of_prefix(last)}
     rarest = min(shares, key=shares.get)
-    if rarest == last and not words.enough_whole(terms, CANDIDATES):
+    if words.enough_whole(terms, CANDIDATES):
+        indexed = whole_words_query(words.cheapest_newest(terms))
+    elif rarest == last:
         indexed = prefix_query(rarest)
     else:
         indexed = whole_words_query([rarest])
