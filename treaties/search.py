@@ -323,15 +323,13 @@ def _matching_newest(terms: list[str], words) -> Q:
     asked for the rarest word alone, a last word as a prefix. (A rarest word that the
     statistics do not know may be one that PostgreSQL's parser makes nothing of, "²", and
     match nothing here: the candidates are then the index's others alone.)"""
-    *whole, last = terms
-    shares = {word: words.of(word) for word in whole} | {last: words.of_prefix(last)}
-    rarest = min(shares, key=shares.get)
     if words.enough_whole(terms, CANDIDATES):
         indexed = whole_words_query(words.cheapest_newest(terms))
-    elif rarest == last:
-        indexed = prefix_query(rarest)
     else:
-        indexed = whole_words_query([rarest])
+        *whole, last = terms
+        shares = {word: words.of(word) for word in whole} | {last: words.of_prefix(last)}
+        rarest = min(shares, key=shares.get)
+        indexed = prefix_query(rarest) if rarest == last else whole_words_query([rarest])
     if len(terms) == 1:
         return Q(search_vector=indexed)
     return Q(search_vector=indexed) & Q(Unindexed(F("search_vector"), typed_query(terms)))

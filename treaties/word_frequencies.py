@@ -179,8 +179,8 @@ class Frequencies:
         least three times over: then the index can first be asked for the last word whole,
         not for the range of entries its prefix spans, two to three times the cost of the
         word alone ("Ryabkov": 13 ms against 7 at 1,000,000 statements; "control", in 11% of
-        statements, 15 ms against 48). A last word common by itself counts too, as long as
-        the words together are not common: their newest matches are then found on the date
+        statements, 15 ms against 48). A last word common by itself counts too, unless the
+        words together are common: those find their newest matches by walking the date
         index (search.statements), which serves a common prefix better. Only for words the
         statistics know."""
         if not self.rows or any(word not in self.shares for word in terms):

@@ -19,9 +19,9 @@ class Command(BaseCommand):
         except (RuntimeError, FileNotFoundError) as error:
             raise CommandError(str(error)) from error
         # pg_dump leaves the planner's statistics out, so the restored tables have none until
-        # autovacuum gets to them, and with none the planner guesses: generate_data's own bulk
-        # load, planned so, read every statement once for each of 50,000 sources. The search
-        # reads its word frequencies from them too.
+        # autovacuum gets to them, and with none the planner guesses: planned so, generate_data's
+        # bulk load built a bitmap of every published statement once for each of 50,000
+        # sources. The search reads its word frequencies from them too.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.stdout.write(f"Restored from {file}")
