@@ -109,6 +109,19 @@ def test_the_newest_matches_are_asked_of_the_index_by_the_words_that_cost_least(
     assert measured.cheapest_newest(["ryabkov"]) == ["ryabkov"]
 
 
+def test_the_first_matches_of_whole_words_are_asked_of_the_index_by_the_cheapest():
+    shares = {"nuclear": 0.225, "arms": 0.466, "control": 0.112, "ryabkov": 0.026}
+    measured = Frequencies(shares | {"treaty": 0.843}, 0.003, 1e6)
+    # "arms" would narrow 25,000 rows to 11,700 at the cost of reading 466,000 entries.
+    assert measured.cheapest_walk(["nuclear", "arms", "control"], None, 300) == [
+        "control",
+        "nuclear",
+    ]
+    # One row in six that "ryabkov" gives lacks "treaty": checking the first 360 costs less
+    # than reading 843,000 entries.
+    assert measured.cheapest_walk(["ryabkov", "treaty"], None, 300) == ["ryabkov"]
+
+
 def test_a_prefix_is_as_common_as_the_known_words_it_begins():
     assert COMMON.of_prefix("warhead") == 0.04
     assert math.isclose(COMMON.of_prefix("ar"), 0.5)
@@ -251,6 +264,21 @@ def test_the_newest_matches_of_common_words_are_asked_of_the_index_by_the_cheape
     assert _asked_of_the_index(newest) == "control & nuclear"
     assert "ts_match_vq" in newest and "nuclear & arms & control:*" in newest
     assert len(ranked.ranked_ids) == 1
+    # The first matches the same way, the last word whole; not all found among the newest.
+    monkeypatch.setattr(finder, "CANDIDATES", 2)
+    make_statement(text="Nuclear arms control, again.", date=datetime.date(1990, 1, 1))
+    walked = Frequencies(shares, 0.003, 1e6, datetime.date(2000, 1, 1))
+    monkeypatch.setattr(finder, "statement_words", lambda: walked)
+    with CaptureQueriesContext(connection) as queries:
+        ranked, _count = finder.statements(["nuclear", "arms", "control"])
+    (first,) = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].endswith("LIMIT 2") and "ORDER BY" not in q["sql"]
+    ]
+    assert _asked_of_the_index(first) == "control & nuclear"
+    assert "ts_match_vq" in first and "nuclear & arms & control'" in first
+    assert len(ranked.ranked_ids) == 2
 
 
 def test_words_expected_in_enough_of_the_newest_statements_are_asked_there_first():

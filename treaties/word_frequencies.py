@@ -110,16 +110,17 @@ class Frequencies:
             return [w for w in words if self.of_prefix(w) <= self.rarer and makes_a_lexeme(w)]
         return [w for w in words if w not in self.shares and makes_a_lexeme(w)]
 
-    def cheapest_walk(self, known: list[str], last: str, wanted: int) -> list[str]:
+    def cheapest_walk(self, known: list[str], last: str | None, wanted: int) -> list[str]:
         """Of the known words, the rarest few whose rows cost least to have the index give
-        and to check for the others and the last word until wanted are found. Another word
-        asked of the index costs its entries, and pays when it narrows the rows given and
-        checked: for "nuclear arms control", "nuclear" alone gave 225,000 rows and took
-        57-68 ms, with "arms" 103,000 and 42 ms."""
+        and to check for the others and the last word, a prefix (None: known holds every
+        word, whole), until wanted are found. Another word asked of the index costs its
+        entries, and pays when it narrows the rows given and checked: for "nuclear arms
+        control", "nuclear" alone gave 225,000 rows and took 57-68 ms, with "arms" 103,000
+        and 42 ms."""
 
         def checked(chosen: list[str]) -> float:
             others = math.prod(self.of(word) for word in known if word not in chosen)
-            passing = others * self.of_prefix(last)
+            passing = others * (self.of_prefix(last) if last is not None else 1.0)
             return min(math.prod(map(self.of, chosen)), wanted / self.rows / passing)
 
         return self._cheapest(known, checked)
