@@ -299,9 +299,9 @@ def _first_given(found, matching, terms: list[str], words) -> list[tuple]:
     if words.enough_whole(terms, CANDIDATES):
         # The last word whole: reading its prefix's range of the index costs two to three
         # times as much. The index is asked for the words that cost least to read and check
-        # for the others: "nuclear arms control", all three, but "ryabkov treaty" not the
-        # 800,000 entries of "treaty". Kept only when it fills the candidates; short of that,
-        # the prefix is read after all.
+        # for the others: "control" and "nuclear" for "nuclear arms control", and for
+        # "ryabkov treaty" not the 843,000 entries of "treaty". Kept only when it fills the
+        # candidates; short of that, the prefix is read after all.
         asked = words.cheapest_walk(terms, None, CANDIDATES)
         every = typed_query(terms, last_whole=True)
         whole = list(found.filter(_asked_then_checked(asked, every, terms))[:CANDIDATES])
