@@ -304,18 +304,20 @@ def _first_given(found, matching, terms: list[str], words) -> list[tuple]:
         # candidates; short of that, the prefix is read after all.
         asked = words.cheapest_walk(terms, None, CANDIDATES)
         every = typed_query(terms, last_whole=True)
-        whole = list(found.filter(_asked_then_checked(asked, every, terms))[:CANDIDATES])
+        if len(asked) == len(terms):
+            matches = Q(search_vector=every)
+        else:
+            matches = _asked_then_checked(whole_words_query(asked), every)
+        whole = list(found.filter(matches)[:CANDIDATES])
         if len(whole) == CANDIDATES:
             return whole
     return list(matching[:CANDIDATES])
 
 
-def _asked_then_checked(asked: list[str], every: SearchQuery, terms: list[str]) -> Q:
-    """The index asked for some of the words, whole, and every word checked on the rows it
-    gives (unless it was asked for them all)."""
-    if len(asked) == len(terms):
-        return Q(search_vector=whole_words_query(asked))
-    return Q(search_vector=whole_words_query(asked)) & Q(Unindexed(F("search_vector"), every))
+def _asked_then_checked(asked: SearchQuery, every: SearchQuery) -> Q:
+    """The index asked for some of the words (asked), and every word (every) checked on the
+    rows it gives."""
+    return Q(search_vector=asked) & Q(Unindexed(F("search_vector"), every))
 
 
 def _newest(candidates, words) -> list[tuple]:
@@ -344,7 +346,7 @@ def _matching_newest(terms: list[str], words) -> Q:
         indexed = prefix_query(rarest) if rarest == last else whole_words_query([rarest])
     if len(terms) == 1:
         return Q(search_vector=indexed)
-    return Q(search_vector=indexed) & Q(Unindexed(F("search_vector"), typed_query(terms)))
+    return _asked_then_checked(indexed, typed_query(terms))
 
 
 def _ranked(candidates: list[tuple]) -> list[int]:
@@ -368,8 +370,7 @@ def _matching_statements(terms: list[str], words) -> Q:
     that its rows soon turn up (word_frequencies.py), only those go to the index, and every
     word is checked on the rows it gives."""
     if indexed := words.indexed_words(terms[:-1], terms[-1], CANDIDATES):
-        rarest = whole_words_query(indexed)
-        return Q(search_vector=rarest) & Q(Unindexed(F("search_vector"), typed_query(terms)))
+        return _asked_then_checked(whole_words_query(indexed), typed_query(terms))
     return Q(search_vector=typed_query(terms))
 
 
@@ -383,7 +384,7 @@ def matching_every_prefix(terms: list[str]) -> Q:
     rare = statement_words().unknown(terms, as_prefixes=True)
     if not rare or len(rare) == len(terms):
         return Q(search_vector=every)
-    return Q(search_vector=all_words_query(rare)) & Q(Unindexed(F("search_vector"), every))
+    return _asked_then_checked(all_words_query(rare), every)
 
 
 def events(terms: list[str]):
