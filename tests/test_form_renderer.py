@@ -58,6 +58,18 @@ TEMPLATES = {
         "</li>{% endfor %}</ul>{% endif %}"
     ),
     "django/forms/errors/list/default.html": '{% include "django/forms/errors/list/ul.html" %}',
+    "django/forms/widgets/select.html": (
+        '<select name="{{ widget.name }}"{% include "django/forms/widgets/attrs.html" %}>'
+        "{% for group_name, group_choices, group_index in widget.optgroups %}"
+        '{% if group_name %}\n  <optgroup label="{{ group_name }}">{% endif %}'
+        "{% for option in group_choices %}\n  "
+        "{% include option.template_name with widget=option %}{% endfor %}"
+        "{% if group_name %}\n  </optgroup>{% endif %}{% endfor %}\n</select>"
+    ),
+    "django/forms/widgets/select_option.html": (
+        "<option value=\"{{ widget.value|stringformat:'s' }}\""
+        '{% include "django/forms/widgets/attrs.html" %}>{{ widget.label }}</option>'
+    ),
 }
 
 
@@ -111,6 +123,27 @@ def test_an_error_list_is_written_as_djangos_template_writes_it():
             ]
             assert lists[1].as_ul() == lists[0].as_ul()
             assert str(lists[1]) == str(lists[0])
+
+
+GROUPED = [("Europe", [("fr", "France"), ("de", "<Germany>")]), ("us", "United States")]
+
+
+@pytest.mark.parametrize(
+    "widget",
+    [
+        forms.Select(choices=[("", "---"), ("a", "A & <b>"), (None, "none"), ("a", "again")]),
+        forms.Select(choices=GROUPED),
+        forms.Select(choices=[(1, 1000), (2, datetime.date(2022, 11, 8))]),  # localized labels
+        forms.SelectMultiple(choices=[("a", "A"), ("b", "B"), ("c", "C")]),
+        forms.NullBooleanSelect(),
+    ],
+)
+def test_selects_are_written_as_djangos_templates_write_them(widget):
+    lists = [["a", "c"]] if widget.allow_multiple_selected else []
+    for value in [None, "", "a", "de", 2, "unknown", True, *lists]:
+        for attrs in ATTRS:
+            expected = widget.render("a-name", value, attrs, renderer=DJANGO)
+            assert widget.render("a-name", value, attrs, renderer=QUICK_RENDERER) == expected
 
 
 CHOICES = [
