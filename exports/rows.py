@@ -26,7 +26,7 @@ RECORD = {
 
 def _loaded(kind: str, ids: list[int]) -> dict:
     rows, _ = RECORD[kind]
-    return rows().filter(pk__in=ids).in_bulk() if ids else {}
+    return rows().filter(pk__in=ids).order_by().in_bulk() if ids else {}
 
 
 def _records(keys: list[tuple[str, int]], absolute, extra=None):

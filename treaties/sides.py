@@ -112,6 +112,7 @@ def sides_page(filters: dict, *, per_page: int = SPEAKERS_PER_PAGE) -> SidesPage
         .annotate(latest=latest_of_speaker(filters, STATEMENTS_PER_SPEAKER))
         .prefetch_related(speaker_roles("roles"))
         .only("pk", "name", "slug", "kind", "country")
+        .order_by()
         .in_bulk()
     )
     # A speaker is never deleted while a statement names them (PROTECT); the check only

@@ -202,13 +202,16 @@ def timeline_page(
     ids = {STATEMENT: [], EVENT: []}
     for key in keys:
         ids[key.kind].append(key.pk)
+    # In no order: the keys give it (and an ORDER BY costs Django's compiler a hash of every
+    # column selected).
     records = {
-        STATEMENT: Statement.objects.filter(pk__in=ids[STATEMENT]).for_cards().in_bulk()
+        STATEMENT: Statement.objects.filter(pk__in=ids[STATEMENT]).for_cards().order_by().in_bulk()
         if ids[STATEMENT]
         else {},
         EVENT: Event.objects.filter(pk__in=ids[EVENT])
         .with_display_relations()
         .defer("search_vector", "source__search_vector")
+        .order_by()
         .in_bulk()
         if ids[EVENT]
         else {},

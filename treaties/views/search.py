@@ -53,6 +53,7 @@ def search(request):
     if query and not terms:
         problems.append("Search for words: letters or digits, in any script.")
 
+    url = reverse("treaties:search")
     groups, page_obj = [], None
     with finder.index_lookups():
         for group in finder.groups(terms) if terms else []:
@@ -80,7 +81,7 @@ def search(request):
                     "count": count,
                     "capped": group.capped(count),
                     "items": _decorate(group.key, items, terms),
-                    "url": _search_url(query, kind=group.key),
+                    "url": _search_url(url, query, kind=group.key),
                 }
             )
 
@@ -98,13 +99,12 @@ def search(request):
         "shown_groups": [g for g in groups if g["items"]],
         "page_obj": page_obj,
         "base_query": base_query,
-        "all_url": _search_url(query),
+        "all_url": _search_url(url, query),
         "problems": problems,
-        "examples": [(example, _search_url(example)) for example in EXAMPLES],
+        "examples": [(example, _search_url(url, example)) for example in EXAMPLES],
     }
     page_number = page_obj.number if page_obj and page_obj.number > 1 else None
     clean_query = query_string({"q": query, "kind": kind, "page": page_number})
-    url = reverse("treaties:search")
     return render_list(
         request,
         "treaties/search.html",
@@ -115,5 +115,5 @@ def search(request):
     )
 
 
-def _search_url(query, **changes):
-    return f"{reverse('treaties:search')}?{query_string({'q': query, **changes})}"
+def _search_url(url, query, **changes):
+    return f"{url}?{query_string({'q': query, **changes})}"
