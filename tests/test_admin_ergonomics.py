@@ -32,6 +32,25 @@ def test_stored_rows_fold_to_one_line_and_new_rows_say_draft(editor_client):
     assert '<textarea name="title"' in html and source.title.strip() in html
 
 
+def test_a_folded_rows_autocompletes_wait_for_the_row_to_open(editor_client):
+    """Stored rows are folded, and their select2 widgets start when opened (admin_rows.js):
+    all of them on load kept the browser busy for over a second with 41 statements."""
+    source = make_source()
+    speaker = make_actor("Maria Zakharova")
+    make_statement(source=source, speaker=speaker, status=Status.DRAFT)
+    response = source_page(editor_client, source)
+    html = response.content.decode()
+    stored = html[html.index('name="statements-0-speaker"') - 300 :].split("</select>")[0]
+    new = html[html.index('name="statements-1-speaker"') - 300 :].split("</select>")[0]
+    assert "admin-autocomplete-folded" in stored and "Maria Zakharova" in stored
+    assert "admin-autocomplete-folded" not in new and "admin-autocomplete" in new
+    assert "js/admin_rows" in html
+    # Sent back with an error, every row's widgets start on load, as Django's do.
+    data = {**admin_form_data(response), "title": ""}
+    again = editor_client.post(reverse("admin:treaties_source_change", args=[source.pk]), data)
+    assert again.status_code == 200 and "admin-autocomplete-folded" not in again.content.decode()
+
+
 def test_the_original_language_and_a_blank_event_row_are_there(editor_client):
     html = editor_client.get(reverse("admin:treaties_source_add")).content.decode()
     language = html.index('name="statements-0-original_language"')

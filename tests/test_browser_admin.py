@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from treaties.models import ActorKind, Statement, Status
 
-from .conftest import make_actor, make_editor, make_source, make_treaty
+from .conftest import make_actor, make_editor, make_source, make_statement, make_treaty
 
 # The live server commits for real, so the database is flushed afterwards (the Editors group
 # comes back with it: treaties/editors.py).
@@ -76,4 +76,31 @@ def test_an_editor_adds_a_statement_picking_the_speaker_by_an_alias(
     page.locator("#id_title").press_sequentially("Kommersant reports a commission meeting")
     expect(page.locator("#id_slug")).to_have_value("kommersant-reports-a-commission-meeting")
 
+    assert console_errors == []
+
+
+def test_a_folded_rows_speaker_is_changed_once_the_row_is_opened(page, live_server, console_errors):
+    """A source's stored rows are folded; their autocomplete widgets start when a row is
+    opened (static/js/admin_rows.js), and then work as any other."""
+    make_editor(password=PASSWORD)
+    zakharova = make_actor("Maria Zakharova")
+    ryabkov = make_actor("Sergei Ryabkov", aliases=["Riabkov"])
+    source = make_source("Rusia admitió contactos con EE.UU.")
+    statement = make_statement(speaker=zakharova, source=source, status=Status.DRAFT)
+
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/treaties/source/{source.pk}/change/")
+    speaker = page.locator("#id_statements-0-speaker + .select2")
+    expect(speaker).to_have_count(0)
+    # The new row below it is open, and its widgets started on load.
+    expect(page.locator("#id_statements-1-speaker + .select2")).to_have_count(1)
+
+    page.locator("#statements-0 details.compact-row > summary h3 > b").click()
+    expect(speaker).to_contain_text("Maria Zakharova")
+    pick(page, "statements-0-speaker", "Riabkov", "Sergei Ryabkov")
+    page.click("input[name=_save]")
+
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    statement.refresh_from_db()
+    assert statement.speaker == ryabkov
     assert console_errors == []

@@ -85,6 +85,19 @@ class RowAutocomplete:
     editor has just changed is not among them, and is looked up as Django does."""
 
     loaded = None  # {str(pk): record}, in their model's order; set by LoadedRowsFormSet
+    # In a folded row (SourceRowFormSet): started by static/js/admin_rows.js when the row is
+    # first opened, not by Django's autocomplete.js on load.
+    folded = False
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        if self.folded:
+            classes = attrs["class"].split()
+            attrs["class"] = " ".join(
+                "admin-autocomplete-folded" if name == "admin-autocomplete" else name
+                for name in classes
+            )
+        return attrs
 
     def optgroups(self, name, value, attr=None):
         selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
@@ -745,6 +758,17 @@ class PublishableAdmin(HistoryAdmin):
 class SourceRowFormSet(LoadedRowsFormSet):
     """Statements and events entered on their source's page."""
 
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # A stored row is shown folded (compact_stacked.html): starting its select2 widgets
+        # on load kept the browser busy for over a second with 41 statements. A form sent
+        # back with errors starts them all, as Django does.
+        if form.instance.pk and not self.is_bound:
+            for field in form.fields.values():
+                if isinstance(widget := getattr(field.widget, "widget", None), RowAutocomplete):
+                    widget.folded = True
+        return form
+
     def clean(self):
         super().clean()
         for form in self.deleted_forms:
@@ -768,6 +792,10 @@ class SourceRowInline(QuickChoices, LoadedRowsInline, admin.StackedInline):
 
     formset = SourceRowFormSet
     template = COMPACT_STACKED
+
+    class Media:
+        js = ["js/admin_rows.js"]
+
     extra = 1
     show_change_link = True
     formfield_overrides = COMPACT_TEXT
