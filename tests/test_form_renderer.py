@@ -166,6 +166,14 @@ def test_a_quick_select_is_djangos_select(value):
     assert ours.count(" selected") == (value != "missing")
 
 
+def test_a_quick_select_leaves_labels_a_template_localizes_to_django(settings):
+    settings.USE_THOUSAND_SEPARATOR = True
+    numbers = [(1, 1000), (2, "two")]
+    ours = QuickSelect(choices=numbers).render("x", 1)
+    assert ours == forms.Select(choices=numbers).render("x", 1)
+    assert ">1,000</option>" in ours
+
+
 def test_a_quick_select_leaves_groups_of_options_to_django():
     grouped = [("Europe", [("fr", "France"), ("de", "Germany")]), ("us", "United States")]
     ours = QuickSelect(choices=grouped).render("x", "de")

@@ -792,13 +792,12 @@ class SourceRowInline(QuickChoices, LoadedRowsInline, admin.StackedInline):
 
     formset = SourceRowFormSet
     template = COMPACT_STACKED
-
-    class Media:
-        js = ["js/admin_rows.js"]
-
     extra = 1
     show_change_link = True
     formfield_overrides = COMPACT_TEXT
+
+    class Media:
+        js = ["js/admin_rows.js"]  # starts a folded row's autocompletes when it is opened
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

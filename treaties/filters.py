@@ -15,7 +15,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from armscontrol.form_renderer import attributes
+from armscontrol.form_renderer import attributes, is_text
 
 from .models import Actor, Event, Statement, StatementTally, Topic, Treaty
 from .search import MAX_QUERY_LENGTH
@@ -28,16 +28,17 @@ MAX_PAGE = 100_000
 
 class QuickSelect(forms.Select):
     """A select with its options written here, for every filter form and the admin's choice
-    fields: through Django's widget templates each option cost some 15 µs, the actor page's
-    two selects 2–3 ms of a 28 ms page, and even through get_context() (a dict of attributes
-    for each option) 9 µs, the admin's 43 rows of 100 languages 40 ms. The same HTML as
-    Django's Select (tests/test_lists.py holds it to that); groups of options go through it."""
+        fields: through Django's widget templates each option cost some 15 µs, the actor page's
+        two selects 2–3 ms of a 28 ms page, and even through get_context() (a dict of attributes
+        for each option) 9 µs, the admin's 43 rows of 100 languages 40 ms. The same HTML as
+        Django's Select (tests/test_form_renderer.py holds it to that); groups of options, and
+    labels that Django's templates localize (numbers, dates), go through it."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = self.format_value(value)
         options = []
         for option_value, label in self.choices:
-            if isinstance(label, (list, tuple)):  # a group of options: Django's own render
+            if not is_text(label):  # a group of options, or a number: Django's own render
                 return super().render(name, value, attrs, renderer)
             option_value = "" if option_value is None else str(option_value)
             selected = option_value in chosen
