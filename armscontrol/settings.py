@@ -135,8 +135,8 @@ TEMPLATES = [
     },
 ]
 
-# Forms render their inputs, labels and error lists without the template engine (the same
-# HTML, a tenth of the time: armscontrol/form_renderer.py).
+# Forms write their inputs, selects, labels and error lists without the template engine
+# (the same HTML in a third of the time or less: armscontrol/form_renderer.py).
 FORM_RENDERER = "armscontrol.form_renderer.QuickRenderer"
 
 # PostgreSQL only. Without DATABASE_URL, an embedded server kept under var/ is started

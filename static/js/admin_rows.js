@@ -2,7 +2,8 @@
 // (admin/treaties/edit_inline/compact_stacked.html), whose autocomplete widgets are started
 // when a row is first opened rather than all on load (for 41 statements that took the
 // browser over a second). The server marks them admin-autocomplete-folded; Django's
-// autocomplete.js, loaded before, provides djangoAdminSelect2. Loaded with the admin's media.
+// autocomplete.js, on the same page, provides djangoAdminSelect2. Loaded with the admin's
+// media.
 (function () {
   "use strict";
 
