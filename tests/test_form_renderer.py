@@ -39,6 +39,7 @@ ATTRIBUTES = (
 )
 TEMPLATES = {
     "django/forms/widgets/attrs.html": ATTRIBUTES,
+    "django/forms/attrs.html": ATTRIBUTES.replace("widget.attrs.items", "attrs.items"),
     "django/forms/widgets/input.html": (
         '<input type="{{ widget.type }}" name="{{ widget.name }}"{% if widget.value != None %} '
         "value=\"{{ widget.value|stringformat:'s' }}\"{% endif %}"
