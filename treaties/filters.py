@@ -28,10 +28,10 @@ MAX_PAGE = 100_000
 
 class QuickSelect(forms.Select):
     """A select with its options written here, for every filter form and the admin's choice
-        fields: through Django's widget templates each option cost some 15 µs, the actor page's
-        two selects 2–3 ms of a 28 ms page, and even through get_context() (a dict of attributes
-        for each option) 9 µs, the admin's 43 rows of 100 languages 40 ms. The same HTML as
-        Django's Select (tests/test_form_renderer.py holds it to that); groups of options, and
+    fields: through Django's widget templates each option cost some 15 µs, the actor page's
+    two selects 2–3 ms of a 28 ms page, and even through get_context() (a dict of attributes
+    for each option) 9 µs, the admin's 43 rows of 100 languages 40 ms. The same HTML as
+    Django's Select (tests/test_form_renderer.py holds it to that); groups of options, and
     labels that Django's templates localize (numbers, dates), go through it."""
 
     def render(self, name, value, attrs=None, renderer=None):
