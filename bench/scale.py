@@ -24,6 +24,7 @@ throughput parts are skipped with a message.
 import argparse
 import http.client
 import os
+import platform
 import re
 import shutil
 import signal
@@ -31,6 +32,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -74,6 +76,7 @@ def main():
         wait_for(port)
         urls = page_urls(database_url)
         others = other_urls(database_url, port)
+        print(f"\n{interpreter()}")
         print(f"\nOne client, {args.runs} requests per URL (after {WARM_UPS} to warm up):")
         print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'goal':>6}  {'KiB':>6}")
         for name, url in {**urls, **others}.items():
@@ -168,6 +171,19 @@ def prepare_database(statements: int, *, fresh: bool) -> str:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE TABLE bench_ready ()")
     return url
+
+
+def interpreter() -> str:
+    """The Python that serves the pages, and whether it was configured with the options that
+    make CPython faster: pyenv's builds lack them unless asked, and cost this app a fifth to
+    a quarter more CPU a request (README, after "make bench"). Debian optimises its Python
+    by its own build rules, which these options do not show."""
+    config = sysconfig.get_config_var("CONFIG_ARGS") or ""
+    options = ", ".join(
+        f"{option} {'yes' if option in config else 'no'}"
+        for option in ("--enable-optimizations", "--with-lto")
+    )
+    return f"Python {platform.python_version()} ({PYTHON}); configure options: {options}"
 
 
 def page_urls(database_url: str) -> dict[str, str]:
