@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests.conftest import make_actor, make_event, make_role, make_statement, make_treaty
 from treaties.dates import DatePrecision
-from treaties.models import ActorKind, Status, Topic
+from treaties.models import ActorKind, StatementTally, Status, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -359,6 +359,20 @@ def test_who_said_what_puts_the_sides_side_by_side(client, record):
     assert "Spokeswoman, Russian Ministry of Foreign Affairs" in html
     assert "<title>Who said what about New START ·" in html
     assert html.count("<h1") == 1
+    # A side's count is its speakers' whole tallies, not the statements shown.
+    assert "2 statements by these 2 speakers" in html
+    assert "1 statement by this speaker" in html
+
+
+def test_who_said_what_groups_the_thousands_of_large_counts(client, record):
+    # The tallies of a site with a million statements, written where the triggers keep them.
+    zakharova, treaty = record["actors"]["zakharova"], record["treaties"]["new_start"]
+    StatementTally.objects.of(speaker=zakharova, treaty=treaty).update(statements=56081)
+    StatementTally.objects.of(treaty=treaty).update(statements=364006)
+    html = client.get(WHO, {"treaty": "new-start"}).content.decode()
+    assert "<strong>364,006</strong> statements by 3 speakers" in html
+    assert "56,082 statements by these 2 speakers" in html
+    assert "56,081 statements, the latest 1 shown" in html
 
 
 def test_who_said_what_by_topic(client, record):

@@ -50,6 +50,13 @@ def language_name(code):
 
 
 @register.filter
+def grouped(count):
+    """A count as English writes it, its thousands grouped ("364,006", not "364006"): what
+    |floatformat:"g" writes, without its trip through Decimal and the locale's formats."""
+    return f"{count:,}" if isinstance(count, int) else count
+
+
+@register.filter
 def time_tag(day):
     """<time datetime="2022-11-08">8 November 2022</time> for a date: what |date:'Y-m-d' and
     |date:"j F Y" write, without their trip through the format and translation settings,
