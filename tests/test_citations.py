@@ -498,6 +498,57 @@ def test_the_term_index_finds_what_citeproc_xpath_finds(seeded):
                     locale.get_term("no-such-term")
 
 
+def test_calls_variable_is_remembered_as_citeproc_walks_it(seeded):
+    # Whether an element prints a variable is remembered for the styles citations.py keeps:
+    # each element's answer, asked twice, is the one citeproc-py's own walk gives for the same
+    # element of another parse of the style, which is walked as before and not remembered.
+    from citeproc import model
+
+    for name in (citations.CHICAGO_STYLE, citations.APA_STYLE):
+        root = citations._style(name).root
+        other = CitationStylesStyle(get_style_filepath(name), validate=False).root
+        answers = []
+        for kept, walked in zip(root.iter(), other.iter(), strict=True):
+            if isinstance(kept, (model.Parent, model.Text)):
+                answers.append(walked.calls_variable())
+                assert kept.calls_variable() is answers[-1]
+                assert kept.calls_variable() is answers[-1]
+        assert True in answers and False in answers
+        assert citations._CALLS_VARIABLE[id(root)][1]
+        assert id(other) not in citations._CALLS_VARIABLE
+
+
+def test_xpath_searches_are_remembered_as_citeproc_finds_them(seeded):
+    # citeproc-py's searches of a kept style's tree are remembered: each one, made twice,
+    # finds the elements that the same search finds in another parse of the style (which is
+    # searched as before), and a caller may change the list it gets.
+    searches = [
+        "./ancestor-or-self::cs:layout[1]",
+        "./ancestor::*[self::cs:citation or self::cs:bibliography][1]",
+        "./ancestor::cs:locale[1]",
+        "./cs:substitute[1]",
+        "./parent::cs:names[1]",
+        "./following-sibling::cs:et-al[1]",
+    ]
+    for name in (citations.CHICAGO_STYLE, citations.APA_STYLE):
+        root = citations._style(name).root
+        other = CitationStylesStyle(get_style_filepath(name), validate=False).root
+        kept_at = {element: n for n, element in enumerate(root.iter())}
+        other_at = {element: n for n, element in enumerate(other.iter())}
+        found = 0
+        for kept, walked in zip(root.iter(), other.iter(), strict=True):
+            for search in searches:
+                expected = [other_at[e] for e in walked.xpath_search(search)]
+                for _ in range(2):
+                    result = kept.xpath_search(search)
+                    assert [kept_at[e] for e in result] == expected
+                    result.clear()
+                found += bool(expected)
+        assert found
+        assert citations._XPATHS[id(root)][1]
+        assert id(other) not in citations._XPATHS
+
+
 def test_the_macro_index_finds_what_citeproc_xpath_finds(seeded):
     # citations.py replaces citeproc-py's XPath search for a macro by an index of the styles
     # it keeps: every macro of both must resolve to the same element, the first of its name.

@@ -219,6 +219,57 @@ _TERMS: dict[int, tuple[object, dict]] = {}  # id(locale) -> (locale, {(name, fo
 model.Locale.get_term = _indexed_term
 
 
+def _remembering(walk):
+    """citeproc-py's calls_variable (walk): whether an element prints a variable, itself, by
+    its children or through its macro, remembered for the elements of the styles _style
+    keeps.
+
+    A group is left out when none of the variables it calls has a value, and citeproc-py
+    asks each of its children by walking their subtrees again, through every macro, at each
+    group it renders: a third of the time an APA reference took. The answer is a fact of
+    the style's tree. Any other parse of a style is walked as before.
+    """
+
+    def calls_variable(element):
+        root = element.getroottree().getroot()
+        indexed = _CALLS_VARIABLE.get(id(root))
+        if indexed is None or indexed[0] is not root:
+            return walk(element)
+        known = indexed[1]
+        if element not in known:  # the element is kept as the key: its identity stays
+            known[element] = walk(element)
+        return known[element]
+
+    return calls_variable
+
+
+# id(style root) -> (root, {element: whether it calls a variable})
+_CALLS_VARIABLE: dict[int, tuple[object, dict]] = {}
+
+
+def _remembered_xpath(element, expression: str) -> list:
+    """citeproc-py's xpath_search, remembered for the elements of the styles _style keeps:
+    the searches it makes as it renders ("./ancestor-or-self::cs:layout[1]", the locale's
+    date forms...), some 60 an item, find the same elements of the same tree every time.
+    Any other parse of a style is searched as before."""
+    root = element.getroottree().getroot()
+    indexed = _XPATHS.get(id(root))
+    if indexed is None or indexed[0] is not root:
+        return _xpath_search(element, expression)
+    key = (element, expression)  # the element is kept in the key: its identity stays
+    if key not in indexed[1]:
+        indexed[1][key] = _xpath_search(element, expression)
+    return list(indexed[1][key])
+
+
+_xpath_search = model.CitationStylesElement.xpath_search
+_XPATHS: dict[int, tuple[object, dict]] = {}  # id(style root) -> (root, {(element, xpath): found})
+model.CitationStylesElement.xpath_search = _remembered_xpath
+# The two that walk a subtree or a macro; the others answer from their own attributes.
+model.Parent.calls_variable = _remembering(model.Parent.calls_variable)
+model.Text.calls_variable = _remembering(model.Text.calls_variable)
+
+
 @functools.cache
 def _style(name: str) -> CitationStylesStyle:
     # Parsed once per process. A bibliography stores its formatter on the style it uses;
@@ -227,6 +278,8 @@ def _style(name: str) -> CitationStylesStyle:
     # The first macro of a name wins, as in the XPath `cs:macro[@name=...][1]` it replaces.
     macros = {macro.get("name"): macro for macro in reversed(style.root.xpath_search("cs:macro"))}
     _MACROS[id(style.root)] = (style.root, macros)
+    _CALLS_VARIABLE[id(style.root)] = (style.root, {})
+    _XPATHS[id(style.root)] = (style.root, {})
     for locale in style.root.locales:
         _TERMS[id(locale)] = (locale, {})
     return style
