@@ -175,8 +175,8 @@ def prepare_database(statements: int, *, fresh: bool) -> str:
 
 def interpreter() -> str:
     """The Python that serves the pages, and whether it was configured with the options that
-    make CPython faster: pyenv's builds lack them unless asked, and cost this app a fifth to
-    a quarter more CPU a request (README, after "make bench"). Debian optimises its Python
+    make CPython faster: pyenv's builds lack them unless asked, and cost this app up to a
+    third more CPU a request (README, after "make bench"). Debian optimises its Python
     by its own build rules, which these options do not show."""
     config = sysconfig.get_config_var("CONFIG_ARGS") or ""
     options = ", ".join(
