@@ -245,6 +245,9 @@ def _remembering(walk):
 
 # id(style root) -> (root, {element: whether it calls a variable})
 _CALLS_VARIABLE: dict[int, tuple[object, dict]] = {}
+# The two that walk a subtree or a macro; the others answer from their own attributes.
+model.Parent.calls_variable = _remembering(model.Parent.calls_variable)
+model.Text.calls_variable = _remembering(model.Text.calls_variable)
 
 
 def _remembered_xpath(element, expression: str) -> list:
@@ -265,9 +268,6 @@ def _remembered_xpath(element, expression: str) -> list:
 _xpath_search = model.CitationStylesElement.xpath_search
 _XPATHS: dict[int, tuple[object, dict]] = {}  # id(style root) -> (root, {(element, xpath): found})
 model.CitationStylesElement.xpath_search = _remembered_xpath
-# The two that walk a subtree or a macro; the others answer from their own attributes.
-model.Parent.calls_variable = _remembering(model.Parent.calls_variable)
-model.Text.calls_variable = _remembering(model.Text.calls_variable)
 
 
 @functools.cache
