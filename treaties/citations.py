@@ -171,6 +171,14 @@ def event_csl(event, *, url: str, accessed: datetime.date) -> dict:
 # Text ----------------------------------------------------------------------------------------
 
 
+def _kept(table: dict, owner):
+    """What table holds for owner (a style root or a locale) when it belongs to a style that
+    _style keeps, or None for any other parse: an id is trusted only with the object it was
+    taken from, which table keeps alive."""
+    entry = table.get(id(owner))
+    return entry[1] if entry is not None and entry[0] is owner else None
+
+
 def _indexed_macro(element, name: str):
     """citeproc-py's CitationStylesElement.get_macro, from an index of the style's macros.
 
@@ -180,11 +188,10 @@ def _indexed_macro(element, name: str):
     process, kept for its life) are indexed there; any other parse of a style, whose macros
     must come from its own tree (they read its formatter and locale), is searched as before.
     """
-    root = element.getroottree().getroot()
-    indexed = _MACROS.get(id(root))
-    if indexed is None or indexed[0] is not root:
+    macros = _kept(_MACROS, element.getroottree().getroot())
+    if macros is None:
         return _xpath_macro(element, name)
-    return indexed[1][name]
+    return macros[name]
 
 
 _xpath_macro = model.CitationStylesElement.get_macro
@@ -200,18 +207,18 @@ def _indexed_term(locale, name: str, form=None, zero_padded=False):
     citations. A term missing from one locale (citeproc-py then asks the next) is
     remembered as missing. Any other locale is searched as before.
     """
-    indexed = _TERMS.get(id(locale))
-    if indexed is None or indexed[0] is not locale:
+    terms = _kept(_TERMS, locale)
+    if terms is None:
         return _xpath_term(locale, name, form, zero_padded)
     key = (name, form, zero_padded)
-    if key not in indexed[1]:
+    if key not in terms:
         try:
-            indexed[1][key] = _xpath_term(locale, name, form, zero_padded)
+            terms[key] = _xpath_term(locale, name, form, zero_padded)
         except IndexError:
-            indexed[1][key] = None
-    if indexed[1][key] is None:
+            terms[key] = None
+    if terms[key] is None:
         raise IndexError(name)
-    return indexed[1][key]
+    return terms[key]
 
 
 _xpath_term = model.Locale.get_term
@@ -231,11 +238,9 @@ def _remembering(walk):
     """
 
     def calls_variable(element):
-        root = element.getroottree().getroot()
-        indexed = _CALLS_VARIABLE.get(id(root))
-        if indexed is None or indexed[0] is not root:
+        known = _kept(_CALLS_VARIABLE, element.getroottree().getroot())
+        if known is None:
             return walk(element)
-        known = indexed[1]
         if element not in known:  # the element is kept as the key: its identity stays
             known[element] = walk(element)
         return known[element]
@@ -255,14 +260,13 @@ def _remembered_xpath(element, expression: str) -> list:
     the searches it makes as it renders ("./ancestor-or-self::cs:layout[1]", the locale's
     date forms...), some 60 an item, find the same elements of the same tree every time.
     Any other parse of a style is searched as before."""
-    root = element.getroottree().getroot()
-    indexed = _XPATHS.get(id(root))
-    if indexed is None or indexed[0] is not root:
+    found = _kept(_XPATHS, element.getroottree().getroot())
+    if found is None:
         return _xpath_search(element, expression)
     key = (element, expression)  # the element is kept in the key: its identity stays
-    if key not in indexed[1]:
-        indexed[1][key] = _xpath_search(element, expression)
-    return list(indexed[1][key])
+    if key not in found:
+        found[key] = _xpath_search(element, expression)
+    return list(found[key])
 
 
 _xpath_search = model.CitationStylesElement.xpath_search
