@@ -1,11 +1,15 @@
+import itertools
+
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from simple_history.template_utils import HistoricalRecordContextHelper
 
-from treaties.models import ActorAlias, Event, Statement, Status, Topic
+from treaties.models import ActorAlias, Event, Statement, Status, Topic, Treaty
 
 from .conftest import (
     admin_form_data,
@@ -53,6 +57,72 @@ def test_the_history_page_shows_who_changed_what(editor_client, editor):
     assert "We maintain specific contacts." in page
     # The strict CSP refuses inline styles; simple-history's own list template has one.
     assert "style=" not in page
+
+
+def history_of(client, record, page=1):
+    url = reverse(f"admin:treaties_{record._meta.model_name}_history", args=[record.pk])
+    response = client.get(url, {"p": page})
+    assert response.status_code == 200
+    return response
+
+
+def simple_history_changes(newer, older) -> list[dict]:
+    """The changes simple-history's own admin shows between two versions."""
+    delta = newer.diff_against(older, foreign_keys_are_objs=True)
+    return HistoricalRecordContextHelper(type(newer.instance), newer).context_for_delta_changes(
+        delta
+    )
+
+
+def test_the_history_page_shows_each_change_as_simple_history_does(editor_client):
+    statement = linked_statement()
+    edit_in_admin(editor_client, statement, text="We maintain specific contacts.")
+    edit_in_admin(editor_client, statement, treaties=[make_treaty("CTBT").pk], mentions=[])
+    edit_in_admin(editor_client, statement, source=make_source("TASS").pk, topics=[])
+    Treaty.objects.get(short_name="CTBT").delete()  # a link to a record deleted since
+
+    page = history_of(editor_client, statement)
+
+    versions = list(page.context["page_obj"])
+    for newer, older in itertools.pairwise(versions):
+        assert newer.history_delta_changes == simple_history_changes(newer, older)
+    changed = {c["field"] for v in versions[:-1] for c in v.history_delta_changes}
+    assert changed == {"Words as published", "Treaties", "Actors mentioned", "Source", "Topics"}
+    html = " ".join(page.content.decode().split())
+    assert "<strong>Treaties:</strong> [] &nbsp;&rarr;&nbsp;&nbsp;[Deleted treaty (pk=" in html
+    assert "We maintain specific contacts." in html
+    assert str(statement) in html
+
+
+def test_the_oldest_version_on_a_page_is_compared_with_the_next_page_s(editor_client, monkeypatch):
+    monkeypatch.setattr(admin.site.get_model_admin(Treaty), "history_list_per_page", 2)
+    treaty = make_treaty("New START", status_note="First.")
+    for note in ("Second.", "Third."):
+        edit_in_admin(editor_client, treaty, status_note=note)
+
+    first, second = history_of(editor_client, treaty), history_of(editor_client, treaty, 2)
+
+    assert [v.history_delta_changes for v in first.context["page_obj"]] == [
+        [{"field": "Status note", "old": "Second.", "new": "Third."}],
+        [{"field": "Status note", "old": "First.", "new": "Second."}],
+    ]
+    assert not hasattr(second.context["page_obj"][0], "history_delta_changes")  # the first
+
+
+@pytest.mark.parametrize("kind", ["statement", "event", "treaty"])
+def test_a_history_page_takes_as_many_queries_for_two_versions_as_for_ten(editor_client, kind):
+    record = {"statement": linked_statement, "event": linked_event, "treaty": make_treaty}[kind]()
+    field = "status_note" if kind == "treaty" else "treaties"
+    counts = []
+    for edits in (1, 8):
+        for n in range(edits):
+            value = f"Note {n}" if kind == "treaty" else [make_treaty().pk]
+            edit_in_admin(editor_client, record, **{field: value})
+        with CaptureQueriesContext(connection) as queries:
+            history_of(editor_client, record)
+        counts.append(len(queries))
+    assert record.history.count() >= 10
+    assert counts[0] == counts[1]
 
 
 def test_reverting_through_the_history_restores_the_old_value(editor_client, editor):

@@ -7,6 +7,8 @@ columns; tests/test_admin.py holds the counts). The lists of the large tables, s
 sources, also keep each query bounded as the tables grow (admin_lists.py).
 """
 
+import itertools
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -32,6 +34,8 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+from simple_history.models import ModelChange, ModelDelta
+from simple_history.utils import get_m2m_reverse_field_name
 
 from .admin_lists import (
     CappedCount,
@@ -72,7 +76,7 @@ from .models import (
     TreatyParty,
     TreatySigner,
 )
-from .recovery import DELETED_SHOWN, deleted_records, version_links
+from .recovery import DELETED_SHOWN, deleted_records, linked_records, version_links
 
 # Three-line text areas keep a source's inline statements and events on one screen.
 COMPACT_TEXT = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
@@ -205,6 +209,55 @@ class HistoryAdmin(QuickChoices, FewSearchWords, SimpleHistoryAdmin):
                 messages.WARNING,
             )
         return super().changelist_view(request, extra_context)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # simple-history's own adds select_related() with no names for a model without
+        # foreign keys, which drops its history_user (a query a version) and is deprecated.
+        related = [
+            field.name
+            for field in history_manager.model.tracked_fields
+            if isinstance(field, models.ForeignKey)
+        ]
+        return history_manager.filter(**{pk_name: object_id}).select_related(
+            "history_user", *related
+        )
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # simple-history reads each version's many-to-many links for each comparison (two
+        # queries a field a version: 7 queries a version of a statement) and rebuilds each row's
+        # record to name it (its speaker read again). Here the links of the page's versions,
+        # and of the version before the oldest, are read once, a query a field, and each row is
+        # named from its own fields. The oldest version on a page is compared with that one
+        # too, not left blank.
+        versions = list(historical_records)
+        if not versions:
+            return
+        if historical_records.has_next():
+            versions.append(
+                historical_records.paginator.object_list[historical_records.end_index()]
+            )
+        links = linked_records(versions)
+        for version in versions:
+            version.history_object_label = self.model.__str__(version)
+        for newer, older in itertools.pairwise(versions):
+            delta = newer.diff_against(older, excluded_fields=links, foreign_keys_are_objs=True)
+            changes = delta.changes
+            for name, by_version in links.items():
+                before, after = by_version[older.history_id], by_version[newer.history_id]
+                if before != after:
+                    # As simple-history's diff gives them: a dict a link, by the linked field.
+                    target = get_m2m_reverse_field_name(self.model._meta.get_field(name))
+                    changes.append(
+                        ModelChange(
+                            name,
+                            [{target: link} for link in before],
+                            [{target: link} for link in after],
+                        )
+                    )
+            changes.sort(key=lambda change: change.field)
+            delta = ModelDelta(changes, [change.field for change in changes], older, newer)
+            helper = self.get_historical_record_context_helper(request, newer)
+            newer.history_delta_changes = helper.context_for_delta_changes(delta)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

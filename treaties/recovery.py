@@ -9,6 +9,7 @@ or an undelete used to lose them; HistoryAdmin fills the form from `version_link
 from dataclasses import dataclass
 from datetime import datetime
 
+from simple_history.models import DeletedObject
 from simple_history.utils import get_m2m_reverse_field_name
 
 DELETED_SHOWN = 50
@@ -26,6 +27,32 @@ def version_links(version) -> dict[str, list[int]]:
             .values_list(f"{target}_id", flat=True)
         )
     return links
+
+
+def linked_records(versions) -> dict[str, dict[int, list]]:
+    """The records each of several versions of one model linked to, field by field: field
+    name -> history id -> the linked records (by id; a record deleted since as simple-history's
+    DeletedObject). One query a many-to-many field, however many versions."""
+    found = {}
+    if not versions:
+        return found
+    ids = [version.history_id for version in versions]
+    for field in getattr(versions[0], "_history_m2m_fields", ()):
+        through_history = getattr(type(versions[0]), field.name).model
+        target = get_m2m_reverse_field_name(field)
+        by_version = {history_id: [] for history_id in ids}
+        rows = (
+            through_history._default_manager.filter(history_id__in=ids)
+            .select_related(target)
+            .order_by(f"{target}_id", "pk")
+        )
+        for row in rows:
+            linked = getattr(row, target) or DeletedObject(
+                field.related_model, getattr(row, f"{target}_id")
+            )
+            by_version[row.history_id].append(linked)
+        found[field.name] = by_version
+    return found
 
 
 @dataclass
