@@ -1,8 +1,10 @@
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from treaties.dates import DatePrecision, format_date, format_iso
 from treaties.models import Role, Statement, Status, Treaty, TreatyLimit
@@ -122,6 +124,27 @@ def test_speaker_role_on_the_day():
     statement = Statement.objects.with_display_relations().get(pk=statement.pk)
     assert str(statement.speaker_role) == "Spokeswoman, Ministry"
     assert statement.speaker_role.period == "since August 2015"
+
+
+def test_prefetched_roles_limits_and_signers_are_ordered_without_a_join():
+    # Their models order by their owner first (an actor by name, a treaty by its signing
+    # date), which for one owner's rows is a join to sort by a constant.
+    treaty = make_treaty()
+    statement = make_statement(treaties=[treaty])
+    with CaptureQueriesContext(connection) as queries:
+        Statement.objects.with_display_relations().get(pk=statement.pk)
+        Treaty.objects.with_display_relations().get(pk=treaty.pk)
+    prefetches = {
+        table: query["sql"]
+        for query in queries.captured_queries
+        for table in ("treaties_role", "treaties_treatylimit", "treaties_treatysigner")
+        if query["sql"].startswith(f'SELECT "{table}"."id"')
+    }
+    assert len(prefetches) == 3
+    for table, sql in prefetches.items():
+        order = sql.split(" ORDER BY ")[1]
+        assert set(re.findall(r'"(\w+)"\.', order)) == {table}, sql
+        assert 'JOIN "treaties_treaty"' not in sql, sql
 
 
 def test_statement_permalink_is_keyed_on_id():
