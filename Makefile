@@ -48,8 +48,8 @@ run: setup
 	@echo "  make editor        (or: $(MANAGE) create_editor NAME)"
 	@echo "in another terminal; no account or password is built in."
 	@echo ""
-	@# The worker beside the site (treaties/sql/refold.sql); Ctrl-C or a TERM stops both.
-	$(MANAGE) refold_documents --follow --verbosity 0 & worker=$$!; \
+	@# The worker beside the site (refolds and large merges); Ctrl-C or a TERM stops both.
+	$(MANAGE) run_worker --follow --verbosity 0 & worker=$$!; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT) & server=$$!; \
 	trap 'kill $$worker $$server 2>/dev/null' EXIT INT TERM; \
 	wait $$server

@@ -2,7 +2,7 @@
 
 A statement's search document holds its speaker's names and its treaties' names
 (treaties/sql/refold.sql), so a new alias or a renamed treaty folds them again: at once for up
-to 2,000 statements, by `manage.py refold_documents` in batches for more. On the database
+to 2,000 statements, by `manage.py run_worker` in batches for more. On the database
 `bench_scale_<N>` that bench/scale.py keeps (made and filled the first time), with the web's
 statement timeout, this times:
 
@@ -92,7 +92,7 @@ def main():
 def refold(url: str) -> tuple[float, int]:
     started = time.perf_counter()
     result = subprocess.run(
-        [PYTHON, "manage.py", "refold_documents"],
+        [PYTHON, "manage.py", "run_worker"],
         cwd=BASE_DIR,
         env={**os.environ, "DATABASE_URL": url, "DEBUG": "true"},
         capture_output=True,

@@ -14,6 +14,7 @@ from treaties.models import (
     Actor,
     ActorKind,
     Event,
+    QueuedMerge,
     Role,
     Source,
     Statement,
@@ -682,6 +683,9 @@ def populate(count):
         make_event(source=source, treaties=[treaty], actors=[speaker])
         merge_actors(winner=speaker, loser=make_actor())
         merge_sources(winner=source, loser=make_source())
+        QueuedMerge.objects.create(
+            kind="actor", winner_id=speaker.pk, loser_id=n, task=f"Merge {n} into {speaker}"
+        )
 
 
 # The exact count for each list page, the same with 3 rows and with 30: session, user and
@@ -704,6 +708,7 @@ CHANGELIST_QUERIES = {
     "event": 11,
     "actormerge": 9,
     "sourcemerge": 9,
+    "queuedmerge": 7,
 }
 
 

@@ -4,16 +4,19 @@ import io
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from intake.models import Intake
-from treaties.merges import MergeError, merge_actors, merge_sources, undo_merge
+from treaties import merges
+from treaties.merges import MergeError, merge_actors, merge_sources, queue_merge, undo_merge
 from treaties.models import (
     Actor,
     ActorAlias,
     ActorMerge,
+    QueuedMerge,
     Source,
     SourceMerge,
     Statement,
@@ -243,6 +246,7 @@ def test_the_merge_action_asks_which_record_stays(editor_client, twins):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Merge two actors" in html
+    assert "One that moves more than 500 statements is queued" in html
     assert 'name="winner"' in html and f'value="{loser.pk}"' in html
     assert "1 statement" in html  # what would move from each
     assert Actor.objects.filter(pk=loser.pk).exists()
@@ -297,19 +301,123 @@ def test_the_undo_button_undoes_the_merge(editor_client, twins):
     assert Actor.objects.filter(pk=twins["loser"].pk).exists()
 
 
-def test_a_merge_too_large_for_a_web_request_says_how_to_make_it(editor_client, twins, settings):
-    """Each statement moved costs milliseconds of trigger work: the admin refuses a merge
-    that would outrun the web's statement timeout, and names the command that makes it."""
+def _messages(client, response) -> list[str]:
+    return [str(m) for m in client.get(response["Location"]).context["messages"]]
+
+
+def _work(**options):
+    """One pass of the worker, as `manage.py run_worker` makes it."""
+    call_command("run_worker", verbosity=0, **options)
+
+
+def test_a_merge_too_large_for_a_web_request_is_queued_for_the_worker(
+    editor_client, editor, twins, settings
+):
+    """Each statement moved costs milliseconds of trigger work: a merge that would outrun
+    the web's statement timeout is queued, and the worker makes it, as the editor."""
     winner, loser = twins["winner"], twins["loser"]
     make_statement(speaker=loser)  # two statements: more than one
     settings.ROWS_CHANGED_WHILE_WAITING = 1
-    response = _action(
-        editor_client, "actor", [winner.pk, loser.pk], winner=str(winner.pk), post="yes"
+    merge_it = {"winner": str(winner.pk), "post": "yes"}
+
+    response = _action(editor_client, "actor", [winner.pk, loser.pk], **merge_it)
+
+    task = "Merge “Maria Zajárova” into “Maria Zakharova”"
+    [message] = _messages(editor_client, response)
+    assert message.startswith(f"Queued: {task}. It moves more than 1 statements")
+    assert reverse("admin:treaties_queuedmerge_changelist") in message
+    assert not ActorMerge.objects.exists() and Actor.objects.filter(pk=loser.pk).exists()
+    job = QueuedMerge.objects.get()
+    assert (job.requested_by, job.state, job.winner_id, job.loser_id) == (
+        editor,
+        "waiting",
+        winner.pk,
+        loser.pk,
     )
-    messages = [str(m) for m in editor_client.get(response["Location"]).context["messages"]]
-    command = f"manage.py merge_records actor --winner {winner.pk} --loser {loser.pk}"
-    assert any("more than 1 statements to move" in m and command in m for m in messages)
-    assert not ActorMerge.objects.exists()
+    # Asked for twice, it is queued once.
+    response = _action(editor_client, "actor", [winner.pk, loser.pk], **merge_it)
+    assert "this is queued already" in _messages(editor_client, response)[0]
+    assert QueuedMerge.objects.count() == 1
+    queue = editor_client.get(reverse("admin:treaties_queuedmerge_changelist"))
+    assert task in queue.content.decode() and "waiting" in queue.content.decode()
+
+    _work()
+
+    merge = ActorMerge.objects.get()
+    assert merge.merged_by == editor and not Actor.objects.filter(pk=loser.pk).exists()
+    assert Statement.objects.filter(speaker=winner).count() == 2
+    job.refresh_from_db()
+    assert (job.state, job.merge_id) == ("done", merge.pk)
+    assert job.outcome.startswith("Merged “Maria Zajárova” into “Maria Zakharova”: ")
+    queue = editor_client.get(reverse("admin:treaties_queuedmerge_changelist")).content.decode()
+    assert reverse("admin:treaties_actormerge_change", args=[merge.pk]) in queue
+
+    # Its undo too.
+    response = editor_client.post(reverse("admin:treaties_actormerge_undo", args=[merge.pk]))
+    assert _messages(editor_client, response)[0].startswith(
+        "Queued: Undo the merge of “Maria Zajárova” into “Maria Zakharova”."
+    )
+    merge.refresh_from_db()
+    assert not merge.is_undone
+    _work()
+    merge.refresh_from_db()
+    assert merge.is_undone and merge.undone_by == editor
+    assert Actor.objects.get(pk=loser.pk).statements.count() == 2
+    assert QueuedMerge.objects.waiting().count() == 0
+
+
+def test_a_queued_merge_that_can_no_longer_be_made_says_why(editor, twins, capsys):
+    winner, loser, other = twins["winner"], twins["loser"], make_actor("Maria Z.")
+    first = queue_merge(winner=winner, loser=loser, user=editor)
+    second = queue_merge(winner=other, loser=loser, user=editor)  # the same duplicate again
+
+    _work()
+
+    first.refresh_from_db(), second.refresh_from_db()
+    assert first.state == "done"
+    assert second.state == "failed"
+    assert second.outcome == f"The actor with id {loser.pk} no longer exists."
+    assert "no longer exists" in capsys.readouterr().err
+
+
+def test_a_queued_merge_that_fails_is_written_down_and_the_next_one_runs(
+    editor, twins, monkeypatch
+):
+    first = queue_merge(winner=twins["winner"], loser=twins["loser"], user=editor)
+    source_winner, source_loser = make_source("One"), make_source("One again")
+    second = queue_merge(winner=source_winner, loser=source_loser, user=editor)
+
+    def broken(**records):
+        raise RuntimeError("a fault of ours")
+
+    monkeypatch.setitem(merges.KINDS, "actor", (Actor, ActorMerge, broken))
+    _work()
+
+    first.refresh_from_db(), second.refresh_from_db()
+    assert first.state == "failed"
+    assert "nothing was changed" in first.outcome and "a fault of ours" in first.outcome
+    assert Actor.objects.filter(pk=twins["loser"].pk).exists()
+    assert second.state == "done" and not Source.objects.filter(pk=source_loser.pk).exists()
+
+
+def test_the_queue_is_for_those_who_may_merge(client, editor):
+    clerk = User.objects.create_user("clerk", password="x", is_staff=True)
+    client.force_login(clerk)
+    assert client.get(reverse("admin:treaties_queuedmerge_changelist")).status_code == 403
+    client.force_login(editor)
+    assert client.get(reverse("admin:treaties_queuedmerge_changelist")).status_code == 200
+    assert client.get(reverse("admin:treaties_queuedmerge_add")).status_code == 403
+    job = queue_merge(winner=make_source("One"), loser=make_source("One again"), user=editor)
+    page = client.get(reverse("admin:treaties_queuedmerge_change", args=[job.pk]))
+    assert page.status_code == 200
+    assert "Merge “One again” into “One”" in page.content.decode()
+    assert b'name="_save"' not in page.content  # read-only: no Save
+
+
+def test_the_merge_command_merges_at_once_however_large(twins, settings):
+    winner, loser = twins["winner"], twins["loser"]
+    make_statement(speaker=loser)
+    settings.ROWS_CHANGED_WHILE_WAITING = 1
 
     out = io.StringIO()
     call_command("merge_records", "actor", winner=winner.pk, loser=loser.pk, stdout=out)
@@ -317,12 +425,6 @@ def test_a_merge_too_large_for_a_web_request_says_how_to_make_it(editor_client, 
     assert f"--undo {merge.pk}" in out.getvalue()
     assert not Actor.objects.filter(pk=loser.pk).exists()
 
-    # Its undo too.
-    response = editor_client.post(reverse("admin:treaties_actormerge_undo", args=[merge.pk]))
-    messages = [str(m) for m in editor_client.get(response["Location"]).context["messages"]]
-    assert any(f"manage.py merge_records actor --undo {merge.pk}" in m for m in messages)
-    merge.refresh_from_db()
-    assert not merge.is_undone
     call_command("merge_records", "actor", undo=merge.pk, stdout=io.StringIO())
     merge.refresh_from_db()
     assert merge.is_undone and Actor.objects.filter(pk=loser.pk).exists()

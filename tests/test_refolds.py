@@ -76,7 +76,7 @@ def test_a_change_while_folding_starts_the_job_again(two_at_once):
     speaker.save()
     job = Refold.objects.get(speaker=speaker)
     assert (job.after_date, job.after_id) == (None, None)
-    call_command("refold_documents", verbosity=0)
+    call_command("run_worker", verbosity=0)
     assert found("Sergey") == found("Рябков") == sorted(s.pk for s in statements)
 
 
@@ -84,14 +84,14 @@ def test_an_alias_removed_or_moved_leaves_the_documents(two_at_once):
     speaker, _ = speaker_with(3)
     other, others = speaker_with(3, name="Maria Zakharova")
     alias = ActorAlias.objects.create(actor=speaker, name="Рябков")
-    call_command("refold_documents", verbosity=0)
+    call_command("run_worker", verbosity=0)
     alias.actor = other
     alias.save()
     assert set(Refold.objects.values_list("speaker", flat=True)) == {speaker.pk, other.pk}
-    call_command("refold_documents", verbosity=0)
+    call_command("run_worker", verbosity=0)
     assert found("Рябков") == sorted(s.pk for s in others)
     alias.delete()
-    call_command("refold_documents", verbosity=0)
+    call_command("run_worker", verbosity=0)
     assert found("Рябков") == []
 
 
@@ -114,7 +114,7 @@ def test_a_large_treaty_renamed_is_folded_in_batches(two_at_once):
     assert found("СНВ") == []
     assert refold_batch(batch=2) == 2
     assert found("СНВ") == sorted(s.pk for s in statements)[1:]  # the newest first
-    call_command("refold_documents", verbosity=0)
+    call_command("run_worker", verbosity=0)
     assert found("СНВ") == sorted(s.pk for s in statements)
     assert not Refold.objects.exists()
 
@@ -126,7 +126,7 @@ def test_merging_prolific_actors_keeps_one_job_for_the_one_left(two_at_once):
     ActorAlias.objects.create(actor=loser, name="С. Рябков")
     assert Refold.objects.count() == 2
     merge_actors(winner=winner, loser=loser)
-    call_command("refold_documents", verbosity=0)
+    call_command("run_worker", verbosity=0)
     assert not Refold.objects.exists()
     assert found("Рябков") == sorted(s.pk for s in winners + losers)
 

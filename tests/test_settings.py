@@ -439,6 +439,6 @@ def test_compose_runs_the_worker(compose):
     worker = services["worker"]
     assert worker["environment"] is services["web"]["environment"]
     assert worker["depends_on"] == {"migrate": {"condition": "service_completed_successfully"}}
-    assert "refold_documents" in worker["command"] and "--follow" in worker["command"]
+    assert "run_worker" in worker["command"] and "--follow" in worker["command"]
     assert "profiles" not in worker  # always: editors' alias changes wait for it
     assert worker["init"] == services["search-indexer"]["init"] == "true"

@@ -52,9 +52,10 @@ from .filters import QuickSelect
 from .merges import (
     MergeError,
     as_merged,
-    check_web_size,
     merge_actors,
     merge_sources,
+    queue_merge,
+    too_large_to_wait,
     undo_merge,
     what_points_to,
 )
@@ -63,6 +64,8 @@ from .models import (
     ActorAlias,
     ActorMerge,
     Event,
+    MergeKind,
+    QueuedMerge,
     Refold,
     Role,
     Source,
@@ -381,12 +384,11 @@ class MergeableAdmin(HistoryAdmin):
         form = MergeForm(request.POST if "post" in request.POST else None, records=records)
         if form.is_valid():
             winner, loser = form.winner_and_loser()
-            command = (
-                f"manage.py merge_records {self.opts.model_name} "
-                f"--winner {winner.pk} --loser {loser.pk}"
-            )
             try:
-                check_web_size(loser=loser, command=command)
+                if too_large_to_wait(loser=loser):
+                    job = queue_merge(winner=winner, loser=loser, user=request.user)
+                    self.message_user(request, queued_message(job), messages.INFO)
+                    return None
                 merge = self.merge_records(winner=winner, loser=loser, user=request.user)
             except MergeError as error:
                 self.message_user(request, str(error), messages.ERROR)
@@ -413,6 +415,7 @@ class MergeableAdmin(HistoryAdmin):
             "records": [(record, what_points_to(record)) for record in records],
             # Two actors of different kinds (a person and a state) are rarely one record.
             "kinds_differ": len({getattr(record, "kind", None) for record in records}) > 1,
+            "moved_while_waiting": f"{settings.ROWS_CHANGED_WHILE_WAITING:,}",
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         status = 400 if form.errors else 200
@@ -462,21 +465,71 @@ class MergeRecordAdmin(QuickChoices, FewSearchWords, admin.ModelAdmin):
         if not self.has_view_permission(request, merge):
             raise PermissionDenied
         try:
-            command = f"manage.py merge_records {self.merged._meta.model_name} --undo {merge.pk}"
-            check_web_size(merge=merge, command=command)
-            undo_merge(merge, user=request.user)
+            if too_large_to_wait(merge=merge):
+                job = queue_merge(merge=merge, user=request.user)
+                self.message_user(request, queued_message(job), messages.INFO)
+            else:
+                self.undo_now(request, merge)
         except MergeError as error:
             self.message_user(request, str(error), messages.ERROR)
-        else:
-            restored = self.merged._base_manager.get(pk=merge.loser_id)
-            self.log_change(request, restored, f"Restored: undid its merge into “{merge.winner}”.")
-            url = reverse(f"admin:treaties_{self.merged._meta.model_name}_change", args=[pk])
-            self.message_user(
-                request,
-                format_html('Undone: <a href="{}">{}</a> is back, with its rows.', url, restored),
-                messages.SUCCESS,
-            )
         return redirect(reverse(f"admin:treaties_{self.opts.model_name}_change", args=[merge.pk]))
+
+    def undo_now(self, request, merge):
+        undo_merge(merge, user=request.user)
+        restored = self.merged._base_manager.get(pk=merge.loser_id)
+        self.log_change(request, restored, f"Restored: undid its merge into “{merge.winner}”.")
+        url = reverse(f"admin:treaties_{self.merged._meta.model_name}_change", args=[restored.pk])
+        self.message_user(
+            request,
+            format_html('Undone: <a href="{}">{}</a> is back, with its rows.', url, restored),
+            messages.SUCCESS,
+        )
+
+
+def queued_message(job: QueuedMerge) -> str:
+    """What the editor is told when a merge or an undo is queued for the worker."""
+    return format_html(
+        "Queued: {}. It moves more than {} statements, too many to move while you wait, so "
+        'the worker carries it out in the background, usually within minutes; <a href="{}">'
+        "Queued merges</a> says how it went.",
+        job.task,
+        f"{settings.ROWS_CHANGED_WHILE_WAITING:,}",
+        reverse("admin:treaties_queuedmerge_changelist"),
+    )
+
+
+@admin.register(QueuedMerge)
+class QueuedMergeAdmin(admin.ModelAdmin):
+    """The merges and undos queued for the worker, and how each went: read-only."""
+
+    list_display = ["task", "requested_by", "requested_at", "state", "result"]
+    list_select_related = ["requested_by"]
+    fields = ["task", "requested_by", "requested_at", "finished_at", "state", "result"]
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may merge actors or sources sees the queue the merges wait in.
+        return any(request.user.has_perm(f"treaties.change_{kind}") for kind in MergeKind)
+
+    def has_add_permission(self, request):
+        return False  # queued by the merge action, when a merge is too large to wait for
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="state")
+    def state(self, job):
+        return job.state
+
+    @admin.display(description="outcome")
+    def result(self, job):
+        if job.merge_id is None:
+            return job.outcome or "–"
+        url = reverse(f"admin:treaties_{job.kind}merge_change", args=[job.merge_id])
+        return format_html('{} <a href="{}">The merge</a>', job.outcome, url)
 
 
 @admin.register(ActorMerge)

@@ -11,14 +11,18 @@ the winner, and its old address answers a 301 to the winner's (treaties.views.pa
 
 Every moved, deleted and restored row of a model with a history is written into it, with the
 merge as the reason: the record of who merged what stays in the history as well as here.
+
+A merge or an undo that moves more statements than an editor's request may is queued
+(QueuedMerge) and made by the worker (`manage.py run_worker`), as the editor who asked.
 """
 
 import json
+import logging
 
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -29,6 +33,8 @@ from .models import (
     Actor,
     ActorAlias,
     ActorMerge,
+    MergeKind,
+    QueuedMerge,
     Refold,
     Source,
     SourceMerge,
@@ -42,34 +48,25 @@ from .models import (
 # with the loser).
 KEPT_BY_THE_DATABASE = {TreatyStatement, Refold}
 
+logger = logging.getLogger(__name__)
+
 
 class MergeError(Exception):
     """A merge or undo that cannot be done; the message says why, for the editor."""
 
 
-def check_web_size(*, loser=None, merge=None, command: str):
-    """MergeError when merging loser (or undoing merge) moves more statements than a web
-    request may (settings.ROWS_CHANGED_WHILE_WAITING: 2,440 took 13.2 s at 10,000 statements);
-    the message gives command, the way to do it on the command line (manage.py
-    merge_records), where no time limit applies."""
+def too_large_to_wait(*, loser=None, merge=None) -> bool:
+    """Whether merging loser (or undoing merge) moves more statements than a web request may
+    (settings.ROWS_CHANGED_WHILE_WAITING: 2,440 took 13.2 s at 10,000 statements); such a
+    merge is queued for the worker instead (queue_merge)."""
     limit = settings.ROWS_CHANGED_WHILE_WAITING
     if merge is not None:
         moved = merge.moved.get("treaties.statement.speaker") or merge.moved.get(
             "treaties.statement.source", []
         )
-        count, name = len(moved), merge.loser_name
-    else:
-        field = "speaker" if isinstance(loser, Actor) else "source"
-        statements = Statement.objects.filter(**{field: loser})
-        count, name = statements[: limit + 1].count(), str(loser)
-    if count > limit:
-        advice = f"Run `{command}` on the server"
-        if loser is not None:
-            advice += f", or keep “{name}” and merge the other record into it"
-        raise MergeError(
-            f"“{name}” has more than {limit:,} statements to move: too many "
-            f"to move while you wait. {advice}."
-        )
+        return len(moved) > limit
+    field = "speaker" if isinstance(loser, Actor) else "source"
+    return Statement.objects.filter(**{field: loser})[: limit + 1].count() > limit
 
 
 def relations(model) -> list[models.ForeignKey]:
@@ -402,3 +399,80 @@ def _restore(obj, *, reason, user):
     """Insert a deleted row again as it was (its id and dates too), into its history as well."""
     models.Model.save_base(obj, raw=True, force_insert=True)
     _history(type(obj), [obj], reason=reason, user=user, update=False)
+
+
+# Merges too large to carry out while the editor waits ---------------------------------------
+
+# What each kind of record is merged by: the command and the worker name them so.
+KINDS = {
+    MergeKind.ACTOR: (Actor, ActorMerge, merge_actors),
+    MergeKind.SOURCE: (Source, SourceMerge, merge_sources),
+}
+
+
+def queue_merge(*, winner=None, loser=None, merge=None, user=None) -> QueuedMerge:
+    """Queue the merge of loser into winner, or the undo of merge, for the worker (run_queued).
+    MergeError if the same is waiting already."""
+    if merge is not None:
+        kind = MergeKind.ACTOR if isinstance(merge, ActorMerge) else MergeKind.SOURCE
+        keys = {"undo_id": merge.pk}
+        task = f"Undo the merge of “{merge.loser_name}” into “{merge.winner}”"
+    else:
+        _check_pair(winner, loser)
+        kind = MergeKind.ACTOR if isinstance(loser, Actor) else MergeKind.SOURCE
+        keys = {"winner_id": winner.pk, "loser_id": loser.pk}
+        task = f"Merge “{loser}” into “{winner}”"
+    if QueuedMerge.objects.waiting().filter(kind=kind, **keys).exists():
+        raise MergeError(f"{task}: this is queued already, and waits for the worker.")
+    return QueuedMerge.objects.create(
+        kind=kind, task=Truncator(task).chars(500), requested_by=user, **keys
+    )
+
+
+def run_queued() -> QueuedMerge | None:
+    """Carry out the longest-waiting queued merge or undo, as the editor who asked for it, and
+    write down how it went; None when none waits. A database error (a deadlock, a restart)
+    rolls it back and leaves it queued. Several workers may run: each takes a job the others
+    have not locked."""
+    with transaction.atomic():
+        job = QueuedMerge.objects.waiting().select_for_update(skip_locked=True).first()
+        if job is None:
+            return None
+        try:
+            job.merge_id, job.outcome = _carry_out(job)
+            job.succeeded = True
+        except MergeError as error:
+            job.succeeded, job.outcome = False, str(error)
+        except DatabaseError:
+            raise
+        except Exception as error:
+            # A fault of ours, which trying again would repeat: written down, so that the jobs
+            # queued behind it still run. The merge's own transaction was rolled back.
+            logger.exception("Queued merge %s failed", job.pk)
+            job.succeeded = False
+            job.outcome = f"The merge failed, and nothing was changed ({error!r})."
+        job.finished_at = timezone.now()
+        job.save(update_fields=["merge_id", "outcome", "succeeded", "finished_at"])
+    return job
+
+
+def _carry_out(job: QueuedMerge) -> tuple[int, str]:
+    """The merge's id and what happened, in words; MergeError if it could not be done."""
+    model, merge_model, merge_records = KINDS[job.kind]
+    user = job.requested_by
+    if job.undo_id is not None:
+        merge = merge_model.objects.filter(pk=job.undo_id).first()
+        if merge is None:
+            raise MergeError(f"There is no {job.kind} merge {job.undo_id}.")
+        undo_merge(merge, user=user)
+        return merge.pk, f"Undone: “{merge.loser_name}” is back, with its rows."
+    records = model._base_manager.in_bulk([job.winner_id, job.loser_id])
+    if missing := [pk for pk in (job.winner_id, job.loser_id) if pk not in records]:
+        raise MergeError(f"The {job.kind} with id {missing[0]} no longer exists.")
+    winner, loser = records[job.winner_id], records[job.loser_id]
+    try:
+        merge = merge_records(winner=winner, loser=loser, user=user)
+    except IntegrityError as error:  # a unique value taken in between, say
+        raise MergeError(f"The merge could not be made: {error.__cause__ or error}") from error
+    moved = sum(len(ids) for ids in merge.moved.values())
+    return merge.pk, f"Merged “{merge.loser_name}” into “{winner}”: {moved:,} rows moved."

@@ -1143,7 +1143,7 @@ class TreatyStatement(models.Model):
 class Refold(models.Model):
     """A speaker or a treaty whose statements' search documents still hold a name or an alias
     that has since changed: more statements than one transaction should fold again while an
-    editor waits (treaties/sql/refold.sql), so `manage.py refold_documents` folds them again
+    editor waits (treaties/sql/refold.sql), so `manage.py run_worker` folds them again
     in batches, the newest first (treaties/refolds.py). Fewer are folded again at once."""
 
     speaker = models.ForeignKey(Actor, null=True, on_delete=models.CASCADE, related_name="+")
@@ -1265,3 +1265,67 @@ class SourceMerge(Merge):
                 name="sourcemerge_loser_id",
             ),
         ]
+
+
+class MergeKind(models.TextChoices):
+    ACTOR = "actor"
+    SOURCE = "source"
+
+
+class QueuedMergeQuerySet(models.QuerySet):
+    def waiting(self):
+        """Not carried out yet (the partial index queuedmerge_waiting), longest-waiting first."""
+        return self.filter(finished_at__isnull=True).order_by("requested_at", "id")
+
+
+class QueuedMerge(models.Model):
+    """A merge, or the undo of one, that moves more statements than an editor's request may
+    (settings.ROWS_CHANGED_WHILE_WAITING): the admin queues it here, and the worker
+    (`manage.py run_worker`) carries it out, the longest-waiting first (treaties/merges.py),
+    and writes down how it went."""
+
+    kind = models.CharField(max_length=6, choices=MergeKind)
+    # A merge names its two records; an undo, the merge (an ActorMerge or a SourceMerge).
+    winner_id = models.BigIntegerField(null=True, blank=True)
+    loser_id = models.BigIntegerField(null=True, blank=True)
+    undo_id = models.BigIntegerField(null=True, blank=True)
+    task = models.CharField(max_length=500, help_text="What was asked for, in words.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    succeeded = models.BooleanField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    # The merge made (or undone), for a link to its page.
+    merge_id = models.BigIntegerField(null=True, blank=True)
+
+    objects = QueuedMergeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            check("queuedmerge_kind_valid", in_choices("kind", MergeKind)),
+            check(
+                "queuedmerge_merge_or_undo",
+                Q(undo_id__isnull=True, winner_id__isnull=False, loser_id__isnull=False)
+                | Q(undo_id__isnull=False, winner_id__isnull=True, loser_id__isnull=True),
+            ),
+        ]
+        indexes = [
+            # The worker's next job, and the check that the same is not queued twice.
+            models.Index(
+                fields=["requested_at"],
+                condition=Q(finished_at__isnull=True),
+                name="queuedmerge_waiting",
+            ),
+        ]
+
+    def __str__(self):
+        return self.task
+
+    @property
+    def state(self) -> str:
+        if self.finished_at is None:
+            return "waiting"
+        return "done" if self.succeeded else "failed"

@@ -1,18 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from treaties.merges import MergeError, merge_actors, merge_sources, undo_merge
-from treaties.models import Actor, ActorMerge, Source, SourceMerge
-
-KINDS = {
-    "actor": (Actor, ActorMerge, merge_actors),
-    "source": (Source, SourceMerge, merge_sources),
-}
+from treaties.merges import KINDS, MergeError, undo_merge
 
 
 class Command(BaseCommand):
     help = (
-        "Merge two actors or sources, or undo a merge, as the admin does, for records with "
-        "more statements than a web request may move (treaties/merges.py)."
+        "Merge two actors or sources, or undo a merge, as the admin does (and as the worker "
+        "does with the large merges the admin queues), at once (treaties/merges.py)."
     )
 
     def add_arguments(self, parser):
