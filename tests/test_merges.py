@@ -299,6 +299,12 @@ def test_the_undo_button_undoes_the_merge(editor_client, twins):
     merge.refresh_from_db()
     assert merge.is_undone
     assert Actor.objects.filter(pk=twins["loser"].pk).exists()
+    # The message links to the record brought back.
+    restored = reverse("admin:treaties_actor_change", args=[twins["loser"].pk])
+    assert merge.pk != twins["loser"].pk
+    assert (
+        f'<a href="{restored}">Maria Zajárova</a> is back' in _messages(editor_client, response)[0]
+    )
 
 
 def _messages(client, response) -> list[str]:
