@@ -156,6 +156,44 @@ def test_summaries_follow_every_kind_of_change():
 
 
 @pytest.mark.django_db
+def test_summaries_follow_updates_of_many_statements_at_once():
+    # One UPDATE moves, publishes, unpublishes and redates many rows (a merge, an admin
+    # action): recount.sql counts them once, from the statement's transition tables.
+    rng = random.Random(11)
+    treaties = [make_treaty(f"Treaty {n}") for n in range(3)]
+    topics = [Topic.objects.create(name=f"Topic {n}", slug=f"topic-{n}") for n in range(2)]
+    speakers = [make_actor(f"Speaker {n}") for n in range(3)]
+    source = make_source()
+    for _ in range(60):
+        statement = make_statement(
+            speaker=rng.choice(speakers),
+            source=source,
+            treaties=rng.sample(treaties, rng.randint(0, 2)),
+            date=datetime.date(rng.choice([2020, 2021, 2022]), rng.randint(1, 12), 1),
+            status=rng.choice([Status.PUBLISHED, Status.DRAFT]),
+        )
+        statement.topics.set(rng.sample(topics, rng.randint(0, 2)))
+    ids = list(Statement.objects.values_list("pk", flat=True))
+    for step in range(12):
+        rows = Statement.objects.filter(pk__in=rng.sample(ids, rng.randint(1, 30)))
+        change = rng.choice(
+            [
+                {"speaker": rng.choice(speakers)},
+                {"status": rng.choice([Status.PUBLISHED, Status.DRAFT])},
+                {"date": datetime.date(rng.choice([2019, 2022]), rng.randint(1, 12), 1)},
+                {"speaker": rng.choice(speakers), "date": datetime.date(2023, 1, 1)},
+                {"text": f"Edited {step}"},  # nothing counted changes
+            ]
+        )
+        rows.update(**change)
+        assert snapshot() == rebuilt(), f"after step {step} ({change})"
+    # Every statement of one speaker moved to another, as a merge moves them.
+    Statement.objects.filter(speaker=speakers[0]).update(speaker=speakers[1])
+    assert snapshot() == rebuilt()
+    assert not StatementTally.objects.filter(speaker_id=speakers[0].pk).exists()
+
+
+@pytest.mark.django_db
 def test_search_document_follows_names_aliases_and_treaties():
     zakharova = make_actor("Maria Zakharova")
     treaty = make_treaty("New START")

@@ -174,6 +174,8 @@ END $$;
 
 CREATE TRIGGER statement_counted AFTER INSERT OR DELETE ON treaties_statement
     FOR EACH ROW EXECUTE FUNCTION statement_changed();
+-- Since migration 0019, recount.sql's trigger of this name counts an UPDATE once for all its
+-- rows instead.
 CREATE TRIGGER statement_recounted AFTER UPDATE OF status, speaker_id, date ON treaties_statement
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status
                        OR OLD.speaker_id IS DISTINCT FROM NEW.speaker_id
