@@ -106,26 +106,39 @@ def test_tallies_count_by_speaker_treaty_topic_and_year():
     assert snapshot() == rebuilt()
 
 
+class RandomRecord:
+    """Statements with random speakers, treaties, topics, dates and status, for the tests that
+    check the summaries after many random changes."""
+
+    def __init__(self, seed):
+        self.rng = random.Random(seed)
+        self.treaties = [make_treaty(f"Treaty {n}") for n in range(3)]
+        self.topics = [Topic.objects.create(name=f"Topic {n}", slug=f"topic-{n}") for n in range(2)]
+        self.speakers = [make_actor(f"Speaker {n}") for n in range(3)]
+        self.source = make_source()
+
+    def statement(self):
+        rng = self.rng
+        statement = make_statement(
+            speaker=rng.choice(self.speakers),
+            source=self.source,
+            treaties=rng.sample(self.treaties, rng.randint(0, 2)),
+            date=datetime.date(rng.choice([2020, 2021, 2022]), rng.randint(1, 12), 1),
+            status=rng.choice([Status.PUBLISHED, Status.DRAFT]),
+        )
+        statement.topics.set(rng.sample(self.topics, rng.randint(0, 2)))
+        return statement
+
+
 @pytest.mark.django_db
 def test_summaries_follow_every_kind_of_change():
-    rng = random.Random(7)
-    treaties = [make_treaty(f"Treaty {n}") for n in range(3)]
-    topics = [Topic.objects.create(name=f"Topic {n}", slug=f"topic-{n}") for n in range(2)]
-    speakers = [make_actor(f"Speaker {n}") for n in range(3)]
-    source = make_source()
+    record = RandomRecord(7)
+    rng, treaties, topics, speakers = record.rng, record.treaties, record.topics, record.speakers
     statements = []
     for step in range(120):
         action = rng.choice(["add", "add", "publish", "unpublish", "move", "link", "unlink", "del"])
         if action == "add" or not statements:
-            statement = make_statement(
-                speaker=rng.choice(speakers),
-                source=source,
-                treaties=rng.sample(treaties, rng.randint(0, 2)),
-                date=datetime.date(rng.choice([2020, 2021, 2022]), rng.randint(1, 12), 1),
-                status=rng.choice([Status.PUBLISHED, Status.DRAFT]),
-            )
-            statement.topics.set(rng.sample(topics, rng.randint(0, 2)))
-            statements.append(statement)
+            statements.append(record.statement())
             continue
         statement = rng.choice(statements)
         if action == "publish":
@@ -159,20 +172,10 @@ def test_summaries_follow_every_kind_of_change():
 def test_summaries_follow_updates_of_many_statements_at_once():
     # One UPDATE moves, publishes, unpublishes and redates many rows (a merge, an admin
     # action): recount.sql counts them once, from the statement's transition tables.
-    rng = random.Random(11)
-    treaties = [make_treaty(f"Treaty {n}") for n in range(3)]
-    topics = [Topic.objects.create(name=f"Topic {n}", slug=f"topic-{n}") for n in range(2)]
-    speakers = [make_actor(f"Speaker {n}") for n in range(3)]
-    source = make_source()
+    record = RandomRecord(11)
+    rng, speakers = record.rng, record.speakers
     for _ in range(60):
-        statement = make_statement(
-            speaker=rng.choice(speakers),
-            source=source,
-            treaties=rng.sample(treaties, rng.randint(0, 2)),
-            date=datetime.date(rng.choice([2020, 2021, 2022]), rng.randint(1, 12), 1),
-            status=rng.choice([Status.PUBLISHED, Status.DRAFT]),
-        )
-        statement.topics.set(rng.sample(topics, rng.randint(0, 2)))
+        record.statement()
     ids = list(Statement.objects.values_list("pk", flat=True))
     for step in range(12):
         rows = Statement.objects.filter(pk__in=rng.sample(ids, rng.randint(1, 30)))
