@@ -16,6 +16,7 @@ A merge or an undo that moves more statements than an editor's request may is qu
 (QueuedMerge) and made by the worker (`manage.py run_worker`), as the editor who asked.
 """
 
+import itertools
 import json
 import logging
 
@@ -101,6 +102,9 @@ def unique_partners(model, field) -> list[list[str]]:
     ]
 
 
+# Rows written into the history at a time (_rows_history).
+HISTORY_BATCH = 2000
+
 # How far the confirmation page counts each kind of row: "more than 1,000" is enough to know.
 COUNTED = 1000
 
@@ -142,6 +146,13 @@ def _history(model, objects, *, reason, user, update=True):
         )
         if versions:  # None while SIMPLE_HISTORY_ENABLED is off
             _version_links(model, versions)
+
+
+def _rows_history(model, ids, *, reason, user):
+    """Write rows of model (by id) into its history as they are now, HISTORY_BATCH at a time:
+    at once, the worker's merge of 153,977 statements held them all, at 1.4 GB."""
+    for batch in itertools.batched(ids, HISTORY_BATCH):
+        _history(model, list(model._base_manager.filter(pk__in=batch)), reason=reason, user=user)
 
 
 def _version_links(model, versions):
@@ -196,7 +207,7 @@ def _move_everything(winner, loser, *, reason, user) -> tuple[dict, list]:
         ids = list(rows.values_list("pk", flat=True))
         if ids:
             model._base_manager.filter(pk__in=ids).update(**{field.attname: winner.pk})
-            _history(model, list(model._base_manager.filter(pk__in=ids)), reason=reason, user=user)
+            _rows_history(model, ids, reason=reason, user=user)
             owners |= _link_owners(model, field, ids)
             moved[f"{model._meta.label_lower}.{field.name}"] = ids
         _links_history(model, field, owners, reason=reason, user=user)
@@ -379,7 +390,7 @@ def _undo(merge, *, reason, user):
         back = model._base_manager.filter(pk__in=ids, **{field.attname: merge.winner_id})
         ids = list(back.values_list("pk", flat=True))
         model._base_manager.filter(pk__in=ids).update(**{field.attname: merge.loser_id})
-        _history(model, list(model._base_manager.filter(pk__in=ids)), reason=reason, user=user)
+        _rows_history(model, ids, reason=reason, user=user)
         links.setdefault((model, field), []).extend(ids)
     for (model, field), ids in links.items():
         owners = _link_owners(model, field, ids)
