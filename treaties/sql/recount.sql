@@ -10,6 +10,35 @@
 -- editor adds or deletes statements one at a time, and Django deletes a statement's links
 -- first, which the link triggers count as they go.
 
+-- The latest published date for one tally row (0 is "all"), after a statement left it. Its
+-- query is written for the row's key, so that the planner sees which filters apply: as one
+-- query for every key ("treaty = 0 OR EXISTS …"), it hashed all of a treaty's or a topic's
+-- links (95,000 at 1,000,000 statements) to find the one latest statement, some 50 ms a row,
+-- and an unpublished statement that was the latest took 300 ms.
+CREATE OR REPLACE FUNCTION tally_latest(speaker bigint, treaty bigint, topic bigint, yr int)
+RETURNS date LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    query text := 'SELECT s.date FROM treaties_statement s WHERE s.status = ''published''';
+    latest date;
+BEGIN
+    IF speaker <> 0 THEN
+        query := query || ' AND s.speaker_id = $1';
+    END IF;
+    IF treaty <> 0 THEN
+        query := query || ' AND s.id IN (SELECT link.statement_id FROM '
+            'treaties_statement_treaties link WHERE link.treaty_id = $2)';
+    END IF;
+    IF topic <> 0 THEN
+        query := query || ' AND s.id IN (SELECT link.statement_id FROM '
+            'treaties_statement_topics link WHERE link.topic_id = $3)';
+    END IF;
+    IF yr <> 0 THEN
+        query := query || ' AND s.date BETWEEN make_date($4, 1, 1) AND make_date($4, 12, 31)';
+    END IF;
+    EXECUTE query || ' ORDER BY s.date DESC LIMIT 1' INTO latest USING speaker, treaty, topic, yr;
+    RETURN latest;
+END $$;
+
 -- Whether an update changed what the summaries count.
 CREATE OR REPLACE FUNCTION statement_recount_needed(o treaties_statement, n treaties_statement)
 RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
