@@ -188,10 +188,11 @@ if WEB_PROCESS and DATABASE_STATEMENT_TIMEOUT_MS > 0:
 
 # Rows an editor's request may change at once: the statements a merge (or its undo) moves,
 # the rows an admin action is given, the rows a deletion removes or unlinks. Each costs
-# milliseconds of the triggers' work (its search document, tallies and history): at 10,000
-# statements a merge moved 399 in 1.3 s, 727 in 2.6 s and 1,148 in 5.2-6.1 s, past the limit
-# above. A larger merge is queued for the worker (treaties/merges.py); a larger deletion or
-# admin action is refused with the way to make it (treaties/admin.py, admin_lists.py).
+# milliseconds of the triggers' work (its search document, tallies and history): at 1,000,000
+# statements a merge moves 450 in about 1 s, unpublishing 500 takes 1.5 s (bench/merge.py,
+# bench/admin.py), and a deletion goes row by row. A larger merge is queued for the worker
+# (treaties/merges.py); a larger deletion or admin action is refused with the way to make it
+# (treaties/admin.py, admin_lists.py).
 ROWS_CHANGED_WHILE_WAITING = 500
 
 # Redis as the cache shared by every web container; one process's memory without it. It
