@@ -245,7 +245,9 @@ class HistoryAdmin(QuickChoices, FewSearchWords, SimpleHistoryAdmin):
         for version in versions:
             version.history_object_label = self.model.__str__(version)
         for newer, older in itertools.pairwise(versions):
-            delta = newer.diff_against(older, excluded_fields=links, foreign_keys_are_objs=True)
+            delta = newer.diff_against(
+                older, excluded_fields=list(links), foreign_keys_are_objs=foreign_keys_are_objs
+            )
             changes = delta.changes
             for name, by_version in links.items():
                 before, after = by_version[older.history_id], by_version[newer.history_id]

@@ -57,8 +57,8 @@ class MergeError(Exception):
 
 def too_large_to_wait(*, loser=None, merge=None) -> bool:
     """Whether merging loser (or undoing merge) moves more statements than a web request may
-    (settings.ROWS_CHANGED_WHILE_WAITING: 2,440 took 13.2 s at 10,000 statements); such a
-    merge is queued for the worker instead (queue_merge)."""
+    (settings.ROWS_CHANGED_WHILE_WAITING); such a merge is queued for the worker instead
+    (queue_merge)."""
     limit = settings.ROWS_CHANGED_WHILE_WAITING
     if merge is not None:
         moved = merge.moved.get("treaties.statement.speaker") or merge.moved.get(
