@@ -15,7 +15,6 @@ site's: well inside 100 ms of database work, and never a timeout. Last, it times
 
 import argparse
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR / "bench"))
 sys.path.insert(0, str(BASE_DIR))
 
-from scale import prepare_database, production_env  # noqa: E402
+from scale import prepare_database, setup_django  # noqa: E402
 
 TRIES = 3
 USERNAME = "bench-admin"
@@ -35,15 +34,7 @@ def main():
     parser.add_argument("--statements", type=int, default=10_000)
     args = parser.parse_args()
     url = prepare_database(args.statements, fresh=False)
-    os.environ.update(
-        production_env(url),
-        DJANGO_SETTINGS_MODULE="armscontrol.settings",
-        ALLOWED_HOSTS="testserver",
-        ARMSCONTROL_WEB_PROCESS="true",  # the web's statement timeout
-    )
-    import django
-
-    django.setup()
+    setup_django(url, ALLOWED_HOSTS="testserver")
     # A refused lookup is logged with its traceback, three times a page: the status column
     # says it was refused.
     logging.getLogger("django.security").setLevel(logging.CRITICAL)

@@ -24,7 +24,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR / "bench"))
 sys.path.insert(0, str(BASE_DIR))
 
-from scale import PYTHON, prepare_database, production_env  # noqa: E402
+from scale import PYTHON, prepare_database, setup_django  # noqa: E402
 
 # The speakers merged: about this many statements each (the nearest found), the first within
 # what a request may move.
@@ -36,14 +36,7 @@ def main():
     parser.add_argument("--statements", type=int, default=10_000)
     args = parser.parse_args()
     url = prepare_database(args.statements, fresh=False)
-    os.environ.update(
-        production_env(url),
-        DJANGO_SETTINGS_MODULE="armscontrol.settings",
-        ARMSCONTROL_WEB_PROCESS="true",  # the web's statement timeout, for the in-request ones
-    )
-    import django
-
-    django.setup()
+    setup_django(url)  # the web's statement timeout, for the merges made in the request
     from django.conf import settings
 
     print(f"\n{args.statements:,} statements; a request moves up to "

@@ -289,6 +289,20 @@ def production_env(database_url: str) -> dict[str, str]:
     }
 
 
+def setup_django(database_url: str, **env: str):
+    """Django in this process on the benchmark's database, with the settings production
+    serves with and the web's statement timeout; env adds to or overrides them."""
+    os.environ.update(
+        production_env(database_url),
+        DJANGO_SETTINGS_MODULE="armscontrol.settings",
+        ARMSCONTROL_WEB_PROCESS="true",
+        **env,
+    )
+    import django
+
+    django.setup()
+
+
 def collect_static(env: dict[str, str]):
     """The static files as production serves them (WhiteNoise's manifest, DEBUG off)."""
     subprocess.run(
