@@ -524,10 +524,6 @@ class QueuedMergeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="state")
-    def state(self, job):
-        return job.state
-
     @admin.display(description="outcome")
     def result(self, job):
         if job.merge_id is None:
