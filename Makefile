@@ -93,7 +93,8 @@ bench: setup
 	@echo "== bench/refold.py --statements $(STATEMENTS)"; $(PYTHON) bench/refold.py --statements $(STATEMENTS)
 	@echo "== bench/admin.py --statements $(STATEMENTS)"; $(PYTHON) bench/admin.py --statements $(STATEMENTS)
 	@echo "== bench/merge.py --statements $(STATEMENTS)"; $(PYTHON) bench/merge.py --statements $(STATEMENTS)
-	@for script in bench/*.py; do case $$script in bench/scale.py|bench/instructions.py|bench/exports.py|bench/refold.py|bench/admin.py|bench/merge.py) continue;; esac; \
+	@echo "== bench/ceiling.py --statements $(STATEMENTS)"; $(PYTHON) bench/ceiling.py --statements $(STATEMENTS)
+	@for script in bench/*.py; do case $$script in bench/scale.py|bench/instructions.py|bench/exports.py|bench/refold.py|bench/admin.py|bench/merge.py|bench/ceiling.py) continue;; esac; \
 	  echo "== $$script"; $(PYTHON) $$script || exit 1; done
 
 # Stops it whichever process started it (pg_ctl); fails with a clear message if it cannot.
