@@ -121,11 +121,12 @@ def main():
             print(
                 f"{name:34} {goal(name):5} {template:9.0f} req/s {page:6.0f} req/s"
                 f" {budget:9.2f} ms {asked:8} {allowed:8}"
-                f"{'  out of reach' if asked > allowed else ''}",
+                f"{'  out of reach' if budget < 0 or asked > allowed else ''}",
                 flush=True,
             )
     print(
-        "\nbudget left: what the goal leaves for the view once the template is rendered."
+        "\nbudget left: what the goal leaves for the view once the template is rendered"
+        "\n(below zero, the template alone is out of reach)."
         "\nallowed: the most queries a page can ask within it, each at the cost of step 3's"
         "\n(the least a query costs), beside any its template asks itself. A page asking more"
         "\nis out of reach of its goal on this machine, however cheap each of its queries."
