@@ -27,6 +27,7 @@ for anonymous readers (bench/scale.py).
 """
 
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -39,7 +40,6 @@ sys.path.insert(0, str(BASE_DIR))
 
 from scale import (  # noqa: E402
     PYTHON,
-    WARM_UPS,
     collect_static,
     free_port,
     http_get,
@@ -81,9 +81,7 @@ def main():
     port = free_port()
     command = [
         str(Path(PYTHON).parent / "gunicorn"),
-        "ceiling:application",
-        "--pythonpath",
-        f"{BASE_DIR},{BASE_DIR / 'bench'}",
+        "bench.ceiling:application",  # from BASE_DIR, gunicorn's working directory
         "--workers",
         "2",
         "--bind",
@@ -91,10 +89,11 @@ def main():
     ]
     with serving(command, env):
         wait_for(port)
-        # Several times each, so that both workers have captured their templates (at their
-        # first request) before anything is timed.
-        for _ in range(WARM_UPS):
-            http_get(port, GUNICORN_ALONE)
+        # Until both workers have answered: each captures the pages' templates at its first
+        # request, which takes seconds, and nothing is timed before.
+        workers = set()
+        while len(workers) < 2:
+            workers.add(worker(port))
         size = len(http_get(port, pages["permalink"]))
         print(f"\n32 clients, {args.seconds} s each, gunicorn's 2 sync workers; "
               f"the permalink's {size / 1024:.1f} KiB for steps 1 to 3:")  # fmt: skip
@@ -131,6 +130,16 @@ def main():
         "\n(the least a query costs), beside any its template asks itself. A page asking more"
         "\nis out of reach of its goal on this machine, however cheap each of its queries."
     )
+
+
+def worker(port: int) -> str:
+    """The process id of the worker that answers a request."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn.request("GET", GUNICORN_ALONE)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.getheader("X-Worker")
 
 
 # What the workers serve --------------------------------------------------------------------
@@ -220,6 +229,7 @@ def _application():
     headers = [
         ("Content-Type", "text/html; charset=utf-8"),
         ("Content-Length", str(len(permalink))),
+        ("X-Worker", str(os.getpid())),
     ]
 
     def application(environ, start_response):
