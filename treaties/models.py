@@ -34,14 +34,16 @@ def check(name: str, condition: Q) -> models.CheckConstraint:
     return models.CheckConstraint(condition=condition, name=name)
 
 
-# An actor's roles, earliest first, undated ones before them.
-ROLE_ORDER = F("start_date").asc(nulls_first=True)
+def within_owner(model) -> list:
+    """model's order without its first key, the record its rows belong to, for a prefetch of
+    one record's rows: ordering by that key joins the owner's table to sort by the owner's own
+    order (an actor's name, a treaty's signing date) for nothing."""
+    return model._meta.ordering[1:]
 
 
 def speaker_roles(lookup="speaker__roles"):
-    """Prefetch of an actor's roles with their organisations: one query, not two. In date
-    order, not the model's (by actor, so by the actor's name: a join for the ordering alone)."""
-    roles = Role.objects.select_related("organisation").order_by(ROLE_ORDER)
+    """Prefetch of an actor's roles with their organisations: one query, not two."""
+    roles = Role.objects.select_related("organisation").order_by(*within_owner(Role))
     return models.Prefetch(lookup, roles)
 
 
@@ -220,7 +222,8 @@ class Role(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["actor", ROLE_ORDER]
+        # Earliest first, undated ones before them.
+        ordering = ["actor", F("start_date").asc(nulls_first=True)]
         constraints = [
             check(
                 "role_dates_in_order",
@@ -306,13 +309,12 @@ class TreatyQuerySet(models.QuerySet):
         return self.order_by(F("signed_on").desc(nulls_last=True), "short_name")
 
     def with_display_relations(self):
-        # Limits and signers in their models' order within a treaty, but without its first
-        # key, the treaty: ordering by it joins the treaty table to sort by its signing date.
+        limits = TreatyLimit.objects.order_by(*within_owner(TreatyLimit))
         signers = TreatySigner.objects.select_related("signer", "on_behalf_of")
         return self.prefetch_related(
-            models.Prefetch("limits", TreatyLimit.objects.order_by("position", "id")),
+            models.Prefetch("limits", limits),
             models.Prefetch("treatyparty_set", TreatyParty.objects.select_related("state")),
-            models.Prefetch("signers", signers.order_by(F("signed_on").asc(nulls_last=True), "id")),
+            models.Prefetch("signers", signers.order_by(*within_owner(TreatySigner))),
         )
 
 
