@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections, router
 
+from . import recent_index
 from .models import Statement
 
 REFRESH_SECONDS = 600
@@ -43,11 +44,12 @@ ENTRY_READ, ROW_GIVEN, ROW_CHECKED = 25e-9, 100e-9, 5e-6
 
 # With the date from which the NEWEST_WALKED newest published statements run, read from the
 # (date, id) index with the figures rather than on each search (statements added since only
-# widen the walk a little).
-STATISTICS_SQL = """
+# widen the walk a little), and the cutoff of the recent statements' index (recent_index.py).
+STATISTICS_SQL = f"""
 SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples,
     (SELECT date FROM treaties_statement WHERE status = 'published'
-     ORDER BY date DESC, id DESC OFFSET %s LIMIT 1)
+     ORDER BY date DESC, id DESC OFFSET %s LIMIT 1),
+    ({recent_index.CUTOFF_SQL})
 FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename
     AND c.relnamespace = to_regnamespace(s.schemaname)
 WHERE s.schemaname = current_schema() AND s.tablename = %s AND s.attname = 'search_vector'
@@ -62,6 +64,8 @@ class Frequencies:
     # The NEWEST_WALKED newest published statements are dated from this day on; None when
     # there are fewer.
     newest_since: datetime.date | None = None
+    # The recent statements' index holds those dated from this day on; None without one.
+    recent_since: datetime.date | None = None
 
     def of(self, word: str) -> float:
         return self.shares.get(word, self.rarer)
@@ -162,6 +166,11 @@ class Frequencies:
                 return chosen
         return None
 
+    def expected(self, terms: list[str]) -> float:
+        """How many statements are expected to hold every word (as if words were
+        independent); none without statistics."""
+        return self.rows * math.prod(map(self.of, terms))
+
     def common(self, terms: list[str]) -> bool:
         """Whether the words are expected together (as if independent) in more than
         WHOLE_SHARE of statements: their newest matches are then as cheap to find as any."""
@@ -215,10 +224,14 @@ def _statistics() -> Frequencies:
         row = cursor.fetchone()
     if not row or not row[0]:
         return Frequencies()
-    words, shares, rows, newest_since = row
+    words, shares, rows, newest_since, recent_predicate = row
     # The shares of the words, then two or three figures about them all (least, most, and
     # for arrays the share of empty ones).
     shares = dict(zip(words, shares[: len(words)], strict=True))
     return Frequencies(
-        shares, rarer=min(shares.values()), rows=max(rows, 0.0), newest_since=newest_since
+        shares,
+        rarer=min(shares.values()),
+        rows=max(rows, 0.0),
+        newest_since=newest_since,
+        recent_since=recent_index.cutoff_of(recent_predicate),
     )
