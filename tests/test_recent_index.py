@@ -3,6 +3,7 @@ read with the word statistics, and taken by the planner for a search's newest ma
 
 import datetime
 
+import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -180,3 +181,14 @@ def test_the_index_is_built_concurrently_outside_a_transaction(holds_two):
         # Not rolled back with a transaction: later tests must not find it.
         with connection.cursor() as cursor:
             cursor.execute(f"DROP INDEX IF EXISTS {recent_index.NAME}")
+
+
+@pytest.mark.django_db
+def test_a_worker_leaves_the_index_to_another_that_is_building_it(holds_two):
+    _statements(1, 2, 3)
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [recent_index.LOCK])
+        assert recent_index.keep_current() is False
+        assert _indexes() == []
+        other.execute("SELECT pg_advisory_unlock(%s)", [recent_index.LOCK])
+    assert recent_index.keep_current() is True

@@ -20,8 +20,10 @@ CONCURRENTLY, so that editors keep saving while it builds (some 15 s at 1,000,00
 statements), under a second name, and takes the first name once the old one is dropped.
 """
 
+import contextlib
 import datetime
 import re
+import zlib
 
 from django.db import connection
 
@@ -37,6 +39,9 @@ RECENT_STATEMENTS = 36_000
 
 # The index's predicate, as pg_get_expr() writes it: (date >= '2025-04-29'::date).
 CUTOFF = re.compile(r"'(\d{4}-\d{2}-\d{2})'::date")
+
+# Two workers must not build at once: each would drop the other's index.
+LOCK = zlib.crc32(NAME.encode())
 
 # The cutoff, as the word statistics read it (word_frequencies.STATISTICS_SQL).
 CUTOFF_SQL = f"""
@@ -74,7 +79,13 @@ def _dated_from(day: datetime.date, at_most: int) -> int:
 
 def keep_current() -> bool:
     """Builds, moves or drops the index so that it holds the newest RECENT_STATEMENTS
-    published statements and not more than twice as many; True when it changed anything."""
+    published statements and not more than twice as many; True when it changed anything.
+    Nothing is done while another worker is at it."""
+    with _locked() as locked:
+        return locked and _keep_current()
+
+
+def _keep_current() -> bool:
     wanted, now = wanted_cutoff(), current_cutoff()
     if wanted is None:
         if now is None:
@@ -102,6 +113,20 @@ def build(cutoff: datetime.date) -> None:
     )
     _execute(f"DROP INDEX {concurrently} IF EXISTS {NAME}")
     _execute(f"ALTER INDEX {building} RENAME TO {NAME}")
+
+
+@contextlib.contextmanager
+def _locked():
+    """Whether this session holds the lock, until the end of the block."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK])
+        locked = cursor.fetchone()[0]
+    try:
+        yield locked
+    finally:
+        if locked:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK])
 
 
 def _concurrently() -> str:
