@@ -12,11 +12,11 @@ the size of the table.
 The planner takes it for a query bounded by a date on or after its cutoff, and for no other:
 a web process that has not yet read a moved cutoff (word_frequencies reads it with the word
 statistics, every REFRESH_SECONDS) has its searches answered by the whole table's index, more
-slowly, with the same results.
+slowly, never wrongly.
 
 Django's migrations do not declare it: its cutoff depends on the data, and a site with fewer
-than RECENT_STATEMENTS statements has none (the whole index is as small). It is built
-CONCURRENTLY, so that editors keep saving while it builds (some 15 s at 1,000,000
+than RECENT_STATEMENTS statements has none (its whole index is as small). It is built
+CONCURRENTLY, so that editors keep saving while it builds (about 2 s at 1,000,000
 statements), under a second name, and takes the first name once the old one is dropped.
 """
 
