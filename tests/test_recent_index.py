@@ -2,16 +2,18 @@
 read with the word statistics, and taken by the planner for a search's newest matches."""
 
 import datetime
+import math
 
 import psycopg
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_actor, make_source, make_statement
 from treaties import recent_index, word_frequencies
 from treaties import search as finder
+from treaties.management.commands import run_worker
 from treaties.models import Statement, Status
 from treaties.word_frequencies import Frequencies
 
@@ -82,9 +84,34 @@ def test_the_index_holds_the_newest_statements_and_moves_when_twice_as_many_are_
     assert recent_index.current_cutoff() is None and _indexes() == []
 
 
-def test_the_cutoff_is_read_from_the_predicate_as_postgresql_writes_it():
-    assert recent_index.cutoff_of("(date >= '2025-04-29'::date)") == datetime.date(2025, 4, 29)
-    assert recent_index.cutoff_of(None) is None
+@pytest.mark.django_db
+def test_the_cutoff_is_read_whatever_the_session_s_date_style(holds_two):
+    _statements(1, 2, 13)
+    recent_index.keep_current()
+    with connection.cursor() as cursor:
+        # pg_get_expr() writes the predicate's date as '13/01/2022' here.
+        cursor.execute("SET LOCAL DateStyle = 'SQL, DMY'")
+    assert recent_index.current_cutoff() == day(1)
+    assert recent_index.keep_current() is False
+
+
+@pytest.mark.django_db
+def test_a_day_with_more_statements_than_the_index_holds_is_not_built_again_and_again(
+    holds_two,
+):
+    _statements(1, 1, 1, 1, 1)
+    assert recent_index.keep_current() is True
+    assert recent_index.current_cutoff() == day(1)
+    assert recent_index.keep_current() is False  # no later cutoff holds the newest two
+
+
+@pytest.mark.django_db
+def test_what_a_stopped_build_left_behind_goes_with_the_index(holds_two):
+    _statements(1, 2)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE INDEX {recent_index.BUILDING} ON treaties_statement (date)")
+    assert recent_index.keep_current() is True
+    assert _indexes() == []
 
 
 @pytest.mark.django_db
@@ -150,13 +177,22 @@ def test_words_expected_in_fewer_statements_than_the_candidates_take_every_match
     """The whole index gives every match in one query: the recent statements' would add one."""
     _statements(1, 2, 10, 11, 12, text="Telemetry of warheads.")
     recent_index.keep_current()
-    rare = Frequencies({"telemetry": 0.001}, 0.0001, 1e6, recent_since=day(10))
+    shares = {"telemetry": 0.001, "warheads": 0.05}
+    rare = Frequencies(shares, 0.0001, 1e6, recent_since=day(10))
     monkeypatch.setattr(finder, "statement_words", lambda: rare)
-    assert rare.expected(["telemetry", "warheads"]) < finder.CANDIDATES
+    # 1,000,000 x 0.001 x 0.05 = 50 expected: fewer than the candidates.
+    for terms in (["telemetry", "warheads"], ["telemetry"], ["warheads", "telemetry"]):
+        assert rare.fill_recent(terms, finder.CANDIDATES) is (terms == ["telemetry"])
     with CaptureQueriesContext(connection) as queries:
         _ranked, count = finder.statements(["telemetry", "warheads"])
     assert count == 5
     assert len([q for q in queries.captured_queries if "LIMIT 300" in q["sql"]]) == 1
+    # A word the statistics do not know (a name, a misspelling) is rarer than every word
+    # they know; how much rarer they cannot say, so it is not taken for common.
+    common = Frequencies({"treaty": 0.8}, 0.003, 1e6, recent_since=day(10))
+    assert common.fill_recent(["treaty"], 300)
+    assert not common.fill_recent(["lebedew"], 300)  # 1,000,000 x 0.003 = 3,000 at most
+    assert not Frequencies({"treaty": 0.8}, 0.003, 1e6).fill_recent(["treaty"], 300)
 
 
 @pytest.mark.django_db
@@ -164,6 +200,22 @@ def test_the_worker_keeps_the_index_current(holds_two):
     _statements(1, 2, 3)
     call_command("run_worker", verbosity=0)
     assert recent_index.current_cutoff() == day(1)
+
+
+def test_a_build_that_fails_is_not_tried_again_at_the_worker_s_next_turn(monkeypatch):
+    tried = []
+
+    def fails():
+        tried.append(True)
+        raise DatabaseError("canceling statement due to user request")
+
+    monkeypatch.setattr(recent_index, "keep_current", fails)
+    worker = run_worker.Command()
+    worker.index_checked_at = -math.inf
+    with pytest.raises(DatabaseError):
+        worker.keep_index_current(verbosity=0)
+    worker.keep_index_current(verbosity=0)  # two seconds later, as the worker goes on
+    assert len(tried) == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -14,15 +14,16 @@ a web process that has not yet read a moved cutoff (word_frequencies reads it wi
 statistics, every REFRESH_SECONDS) has its searches answered by the whole table's index, more
 slowly, never wrongly.
 
-Django's migrations do not declare it: its cutoff depends on the data, and a site with fewer
-than RECENT_STATEMENTS statements has none (its whole index is as small). It is built
+Django's migrations do not declare it: its cutoff depends on the data, and a site with no
+more than RECENT_STATEMENTS statements has none (its whole index is as small). It is built
 CONCURRENTLY, so that editors keep saving while it builds (about 2 s at 1,000,000
-statements), under a second name, and takes the first name once the old one is dropped.
+statements), under a second name, and takes the first name once the old one is dropped. A
+concurrent build or drop first waits for the transactions already open on the table (a
+backup's, a long import's), and the worker's other jobs wait with it.
 """
 
 import contextlib
 import datetime
-import re
 import zlib
 
 from django.db import connection
@@ -30,6 +31,7 @@ from django.db import connection
 from .models import Statement
 
 NAME = "statement_search_recent"
+BUILDING = f"{NAME}_building"
 # About as many statements as the index holds once built, three times the newest statements
 # that a search of common words walks (word_frequencies.NEWEST_WALKED), so that words rare
 # together but each common ("nuclear arms control", in 1.3% of statements) find their 300
@@ -37,44 +39,42 @@ NAME = "statement_search_recent"
 # cutoff.
 RECENT_STATEMENTS = 36_000
 
-# The index's predicate, as pg_get_expr() writes it: (date >= '2025-04-29'::date).
-CUTOFF = re.compile(r"'(\d{4}-\d{2}-\d{2})'::date")
-
 # Two workers must not build at once: each would drop the other's index.
 LOCK = zlib.crc32(NAME.encode())
 
-# The cutoff, as the word statistics read it (word_frequencies.STATISTICS_SQL).
+# The cutoff, from the index's predicate, (date >= '2025-04-29'::date), as the word
+# statistics read it too (word_frequencies.STATISTICS_SQL). The date is cast back in SQL:
+# pg_get_expr() writes it in the session's DateStyle, which the cast reads.
 CUTOFF_SQL = f"""
-    SELECT pg_get_expr(indpred, indrelid) FROM pg_index
-    WHERE indexrelid = to_regclass('{NAME}') AND indisvalid
+    SELECT substring(pg_get_expr(indpred, indrelid) FROM '''([^'']*)''::date')::date
+    FROM pg_index WHERE indexrelid = to_regclass('{NAME}') AND indisvalid
 """
 
 
-def cutoff_of(predicate: str | None) -> datetime.date | None:
-    """The cutoff written in the index's predicate; None without an index."""
-    if predicate and (found := CUTOFF.search(predicate)):
-        return datetime.date.fromisoformat(found[1])
-    return None
-
-
 def current_cutoff() -> datetime.date | None:
+    """The day from which the index holds statements; None without one."""
     with connection.cursor() as cursor:
         cursor.execute(CUTOFF_SQL)
         row = cursor.fetchone()
-    return cutoff_of(row[0] if row else None)
+    return row[0] if row else None
+
+
+def _published():
+    # On the database the index is built on, not a replica that may lag behind it.
+    return Statement.objects.using(connection.alias).published()
 
 
 def wanted_cutoff() -> datetime.date | None:
-    """The day of the RECENT_STATEMENTS-th newest published statement (the (date, id) index,
-    read from the newest); None when there are fewer."""
-    newest = Statement.objects.published().order_by("-date", "-pk")
-    return newest.values_list("date", flat=True)[RECENT_STATEMENTS : RECENT_STATEMENTS + 1].first()
+    """The day of the newest published statement after the newest RECENT_STATEMENTS (the
+    (date, id) index, read from the newest); None when there are no more than those."""
+    newest = _published().order_by("-date", "-pk").values_list("date", flat=True)
+    return newest[RECENT_STATEMENTS : RECENT_STATEMENTS + 1].first()
 
 
-def _dated_from(day: datetime.date, at_most: int) -> int:
-    """Published statements dated from day, counted up to at_most (a bounded walk)."""
-    dated = Statement.objects.published().filter(date__gte=day).order_by()
-    return dated.values("pk")[:at_most].count()
+def _few_dated_from(day: datetime.date, most: int) -> bool:
+    """Whether at most `most` published statements are dated from day (a bounded walk)."""
+    dated = _published().filter(date__gte=day).order_by().values("pk")
+    return dated[: most + 1].count() <= most
 
 
 def keep_current() -> bool:
@@ -88,31 +88,38 @@ def keep_current() -> bool:
 def _keep_current() -> bool:
     wanted, now = wanted_cutoff(), current_cutoff()
     if wanted is None:
-        if now is None:
-            return False
-        _execute(f"DROP INDEX {_concurrently()} IF EXISTS {NAME}")
-        return True
-    if (
-        now is not None
-        and now <= wanted
-        and _dated_from(now, 2 * RECENT_STATEMENTS + 1) <= (2 * RECENT_STATEMENTS)
-    ):
-        return False
+        return _drop()
+    if now == wanted:
+        return False  # however many share its day: no later cutoff holds the newest
+    if now is not None and now < wanted and _few_dated_from(now, 2 * RECENT_STATEMENTS):
+        return False  # it holds the newest, and not too many more
     build(wanted)
     return True
 
 
 def build(cutoff: datetime.date) -> None:
     """The index of the statements dated from cutoff, in place of any other."""
-    building, concurrently = f"{NAME}_building", _concurrently()
+    concurrently = _concurrently()
     # A build that was stopped leaves an invalid index behind, under its name.
-    _execute(f"DROP INDEX {concurrently} IF EXISTS {building}")
+    _execute(f"DROP INDEX {concurrently} IF EXISTS {BUILDING}")
     _execute(
-        f"CREATE INDEX {concurrently} {building} ON {Statement._meta.db_table} "
+        f"CREATE INDEX {concurrently} {BUILDING} ON {Statement._meta.db_table} "
         f"USING gin (search_vector) WHERE date >= '{cutoff.isoformat()}'::date"
     )
     _execute(f"DROP INDEX {concurrently} IF EXISTS {NAME}")
-    _execute(f"ALTER INDEX {building} RENAME TO {NAME}")
+    _execute(f"ALTER INDEX {BUILDING} RENAME TO {NAME}")
+
+
+def _drop() -> bool:
+    """No index, nor what a stopped build or drop left behind (an invalid index, which
+    writes still update); whether there was any."""
+    names = [NAME, BUILDING]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_class WHERE relname = ANY(%s)", [names])
+        found = cursor.fetchone()[0]
+    for name in names if found else []:
+        _execute(f"DROP INDEX {_concurrently()} IF EXISTS {name}")
+    return bool(found)
 
 
 @contextlib.contextmanager

@@ -281,14 +281,12 @@ def _statement_candidates(terms: list[str]) -> list[int]:
         # of walking whichever index it would take (the speaker's, in id order, where one
         # speaker's oldest quotes would fill the candidates).
         recent = _newest(matching, words.newest_since)
-    elif words.fill_newest(terms, CANDIDATES) or (
-        words.recent_since and words.expected(terms) >= CANDIDATES
-    ):
-        # Where the newest statements likely hold enough ("Ryabkov"): a bitmap of their
-        # dates ANDed with the words'. Or where the index would give more than CANDIDATES
-        # and the recent statements have their own index, whose matches cost what those
-        # statements hold: "nuclear arms control" finds its 300 there, in 3 ms, where the
-        # whole index took 10-15 ms for each of two queries.
+    elif words.fill_newest(terms, CANDIDATES) or words.fill_recent(terms, CANDIDATES):
+        # Where the newest statements likely hold enough ("Ryabkov"), or where the whole
+        # index would give at least CANDIDATES and the recent statements have an index of
+        # their own, whose matches cost what those statements hold: "nuclear arms control"
+        # finds its 300 there, in 3 ms, where the whole index took 10-15 ms for each of two
+        # queries. Either way, from that index where there is one (_newest_matching).
         recent = _newest_matching(found, terms, words)
     if recent is not None and len(recent) == CANDIDATES:
         return _ranked(recent)

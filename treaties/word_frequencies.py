@@ -166,10 +166,16 @@ class Frequencies:
                 return chosen
         return None
 
-    def expected(self, terms: list[str]) -> float:
-        """How many statements are expected to hold every word (as if words were
-        independent); none without statistics."""
-        return self.rows * math.prod(map(self.of, terms))
+    def fill_recent(self, terms: list[str], wanted: int) -> bool:
+        """Whether the recent statements' index (recent_index.py) is to be asked first for
+        the newest matches: there is one, and the words, each known to the statistics, are
+        expected together (as if independent) in wanted statements at least, so that the
+        whole index would give as many. With fewer, or with a word the statistics do not
+        know (a name, a misspelling, in fewer than `rarer` of statements), the whole index
+        likely gives every match in one query, which a first one here would only delay."""
+        if not self.recent_since or any(word not in self.shares for word in terms):
+            return False
+        return self.rows * math.prod(map(self.of, terms)) >= wanted
 
     def common(self, terms: list[str]) -> bool:
         """Whether the words are expected together (as if independent) in more than
@@ -224,7 +230,7 @@ def _statistics() -> Frequencies:
         row = cursor.fetchone()
     if not row or not row[0]:
         return Frequencies()
-    words, shares, rows, newest_since, recent_predicate = row
+    words, shares, rows, newest_since, recent_since = row
     # The shares of the words, then two or three figures about them all (least, most, and
     # for arrays the share of empty ones).
     shares = dict(zip(words, shares[: len(words)], strict=True))
@@ -233,5 +239,5 @@ def _statistics() -> Frequencies:
         rarer=min(shares.values()),
         rows=max(rows, 0.0),
         newest_since=newest_since,
-        recent_since=recent_index.cutoff_of(recent_predicate),
+        recent_since=recent_since,
     )

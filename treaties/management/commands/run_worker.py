@@ -23,7 +23,6 @@ class Command(BaseCommand):
         "(treaties/merges.py), and keep the recent statements' search index current "
         "(treaties/recent_index.py)."
     )
-    index_checked_at, verbosity = -math.inf, 1
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -39,8 +38,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, follow, pause, verbosity, **options):
-        self.verbosity = verbosity
+        self.index_checked_at = -math.inf
         folded, merged = self.work()
+        self.keep_index_current(verbosity)
         if verbosity:
             refolds, merges = Refold.objects.count(), QueuedMerge.objects.waiting().count()
             self.stdout.write(
@@ -51,6 +51,7 @@ class Command(BaseCommand):
             time.sleep(pause)
             try:
                 self.work()
+                self.keep_index_current(verbosity)
             except DatabaseError as error:
                 # A restarted database, or a deadlock with an editor's save: the batch or the
                 # merge was rolled back and stays queued; try again with a fresh connection.
@@ -58,8 +59,7 @@ class Command(BaseCommand):
                 close_old_connections()
 
     def work(self) -> tuple[int, int]:
-        """Every queued fold, then every queued merge, and the recent statements' index
-        checked (every INDEX_CHECKED_EVERY seconds): statements folded, merges carried out."""
+        """Every queued fold, then every queued merge: statements folded, merges carried out."""
         folded = merged = 0
         while (done := refold_batch()) is not None:
             folded += done
@@ -67,13 +67,18 @@ class Command(BaseCommand):
             merged += 1
             if job.succeeded is False:
                 self.stderr.write(f"{job.task}: {job.outcome}")
-        if time.monotonic() - self.index_checked_at >= INDEX_CHECKED_EVERY:
-            if recent_index.keep_current() and self.verbosity:
-                cutoff = recent_index.current_cutoff()
-                self.stdout.write(
-                    f"The recent statements' search index now holds those dated from {cutoff}."
-                    if cutoff
-                    else "The recent statements' search index is gone: too few statements."
-                )
-            self.index_checked_at = time.monotonic()
         return folded, merged
+
+    def keep_index_current(self, verbosity: int) -> None:
+        """The recent statements' search index checked, every INDEX_CHECKED_EVERY seconds,
+        whether or not the check succeeds (a build that fails is not tried again at once)."""
+        if time.monotonic() - self.index_checked_at < INDEX_CHECKED_EVERY:
+            return
+        self.index_checked_at = time.monotonic()
+        if recent_index.keep_current() and verbosity:
+            cutoff = recent_index.current_cutoff()
+            self.stdout.write(
+                f"The recent statements' search index now holds those dated from {cutoff}."
+                if cutoff
+                else "The recent statements' search index is gone: too few statements."
+            )
