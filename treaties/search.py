@@ -342,12 +342,12 @@ def _newest_matching(found, terms: list[str], words) -> list[tuple]:
 
 
 def _matching_newest(terms: list[str], words) -> Q:
-    """Statements holding every word, for a bitmap that the newest statements' dates bound
-    (or that the recent statements' index gives):
-    the index is asked for the rarest words that cost least to read and check
-    (words.cheapest_newest: reading the entries of "strategic" too, for "strategic
-    stability", costs more than checking the rows that "stability" gives, where "nuclear"
-    beside "control" pays), and every word is checked on the rows it gives. That is when
+    """Statements holding every word, for a bitmap that the newest statements' dates bound,
+    or that the recent statements' index gives: the index is asked for the rarest words that
+    cost least to read and check (words.cheapest_newest: reading the entries of "strategic"
+    too, for "strategic stability", costs more than checking the rows that "stability"
+    gives, where "nuclear" beside "control" pays), and every word is checked on the rows it
+    gives. That is when
     words.enough_whole() says the last word may be asked for whole; otherwise the index is
     asked for the rarest word alone, a last word as a prefix. (A rarest word that the
     statistics do not know may be one that PostgreSQL's parser makes nothing of, "²", and
