@@ -173,9 +173,15 @@ class Frequencies:
         whole index would give as many. With fewer, or with a word the statistics do not
         know (a name, a misspelling, in fewer than `rarer` of statements), the whole index
         likely gives every match in one query, which a first one here would only delay."""
-        if not self.recent_since or any(word not in self.shares for word in terms):
-            return False
-        return self.rows * math.prod(map(self.of, terms)) >= wanted
+        return bool(self.recent_since) and self._known_together(terms) >= wanted
+
+    def _known_together(self, terms: list[str]) -> float:
+        """How many statements are expected to hold every word (as if words were independent)
+        when the statistics know each; 0 when they do not know one (rarer than `rarer`, by
+        how much they cannot say), or without statistics."""
+        if not self.rows or any(word not in self.shares for word in terms):
+            return 0.0
+        return self.rows * math.prod(self.shares[word] for word in terms)
 
     def common(self, terms: list[str]) -> bool:
         """Whether the words are expected together (as if independent) in more than
@@ -199,11 +205,7 @@ class Frequencies:
         words together are common: those find their newest matches by walking the date
         index (search.statements), which serves a common prefix better. Only for words the
         statistics know."""
-        if not self.rows or any(word not in self.shares for word in terms):
-            return False
-        if self.common(terms):
-            return False
-        return self.rows * math.prod(self.shares[word] for word in terms) >= 3 * wanted
+        return not self.common(terms) and self._known_together(terms) >= 3 * wanted
 
 
 def makes_a_lexeme(word: str) -> bool:
