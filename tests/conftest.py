@@ -6,8 +6,9 @@ import shutil
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 
-from treaties import word_frequencies
+from treaties import reference, word_frequencies
 from treaties.models import (
     Actor,
     ActorAlias,
@@ -49,6 +50,13 @@ _counter = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_lists():
+    """The filters' options live in the cache between requests: lists read in an earlier
+    test would offer its rolled-back treaties and speakers."""
+    cache.delete(reference.KEY)
 
 
 @pytest.fixture(autouse=True)

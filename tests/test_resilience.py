@@ -163,13 +163,16 @@ def test_pages_that_use_the_cache_are_made_without_it_while_redis_is_down(
     quiet_client, redis_down, caplog
 ):
     """The cache holds only what can be made again: the home page's chart, a permalink's
-    citations, a share card. Without Redis they are made on every request, and logged."""
+    citations, a share card, the list pages' filter options. Without Redis they are made on
+    every request, and logged; an editor's save, which drops the options, still saves."""
     make_treaty(signed_on=datetime.date(2010, 4, 8))
     statement = make_statement()
     urls = [
         reverse("treaties:home"),
         statement.get_absolute_url(),
         reverse("treaties:statement_card", args=[statement.pk]),
+        reverse("treaties:timeline"),
+        reverse("treaties:who_said_what"),
     ]
     for url in urls:
         response = quiet_client.get(url)

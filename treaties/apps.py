@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 # Add, change and view every record of the knowledge base, and delete the small rows edited
 # inline and draft statements and events (the admin refuses to delete published ones).
@@ -28,6 +28,11 @@ class TreatiesConfig(AppConfig):
     ]
 
     def ready(self):
+        from . import reference
         from .editors import ensure_editors_group
+        from .models import Actor, Topic, Treaty
 
         post_migrate.connect(ensure_editors_group, dispatch_uid="treaties_editors_group")
+        for model in (Actor, Treaty, Topic):
+            for signal in (post_save, post_delete):
+                signal.connect(reference.forget, sender=model, dispatch_uid="reference_lists")

@@ -17,7 +17,8 @@ from django.utils.text import Truncator
 
 from armscontrol.form_renderer import attributes, is_text
 
-from .models import Actor, Event, Statement, StatementTally, Topic, Treaty
+from .models import Actor, Event, Statement, Topic, Treaty
+from .reference import reference_lists
 from .search import MAX_QUERY_LENGTH
 from .timeline import Cursor
 
@@ -184,10 +185,6 @@ class CursorField(forms.CharField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
-# How many speakers the timeline's actor select offers (the most quoted).
-ACTOR_CHOICES = 100
-
-
 class TimelineFilterForm(FilterForm):
     page = None  # paged by keyset: see "after"
     after = CursorField()
@@ -230,15 +227,11 @@ class TimelineFilterForm(FilterForm):
         # with thousands it would weigh more than the timeline. Any actor's slug is still
         # accepted (the queryset validates it), as the actor pages' timeline links send.
         chosen = self.data.get("actor", "") if self.is_bound else ""
-        most_quoted = StatementTally.objects.speakers().values("speaker_id")[:ACTOR_CHOICES]
-        shown = Q(pk__in=most_quoted)
-        if slug_re.fullmatch(chosen):  # anything else is not a slug (and may hold a NUL)
-            shown |= Q(slug=chosen)
-        offered = Actor.objects.filter(shown)
-        self.fields["actor"].choices = [
-            ("", "Anyone"),
-            *offered.order_by("name").values_list("slug", "name"),
-        ]
+        if not slug_re.fullmatch(chosen):  # not a slug (and it may hold a NUL)
+            chosen = ""
+        lists = reference_lists()
+        self.fields["treaty"].choices = [("", "All treaties"), *lists.treaties]
+        self.fields["actor"].choices = [("", "Anyone"), *lists.speakers_with(chosen)]
 
     def clean(self):
         cleaned = super().clean()
@@ -264,6 +257,12 @@ class WhoSaidWhatFilterForm(FilterForm):
         label="Topic",
         empty_label="Any topic",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lists = reference_lists()
+        self.fields["treaty"].choices = [("", "Any treaty"), *lists.treaties]
+        self.fields["topic"].choices = [("", "Any topic"), *lists.topics]
 
 
 SEARCH_KINDS = [

@@ -6,7 +6,8 @@ their counts come from StatementTally, the summary the database keeps, and each 
 latest statements from an index (a LIMITed subquery per speaker, read with the speakers), so
 a page reads a few hundred rows however many statements there are. Queries per page: the
 speakers (count and page), the speakers with their latest statements' ids, their roles, the
-statements themselves, the names of the sides, and the total where a page shows it.
+statements themselves, and the total where a page shows it (the names of the sides come
+from reference_lists()).
 """
 
 import functools
@@ -24,6 +25,7 @@ from .models import (
     TreatyStatement,
     speaker_roles,
 )
+from .reference import reference_lists
 
 SPEAKERS_PER_PAGE = 12
 STATEMENTS_PER_SPEAKER = 3
@@ -135,13 +137,7 @@ def sides_page(filters: dict, *, per_page: int = SPEAKERS_PER_PAGE) -> SidesPage
         statement.speaker = speaker.actor
         speaker.statements.append(statement)
 
-    countries = {speaker.actor.country for speaker in speakers.values()}
-    names = dict(
-        Actor.objects.states()
-        .filter(country__in=countries - {""})
-        .order_by("country", "name")
-        .values_list("country", "name")
-    )
+    names = reference_lists().states
     sides: dict[str, Side] = {}
     for speaker in speakers.values():
         country = speaker.actor.country
