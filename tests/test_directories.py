@@ -115,9 +115,9 @@ def test_a_source_page_shows_its_statements_events_outlet_and_archive(
     source = record["source"]
     source.archive_url = "https://web.archive.org/web/2022/https://tass.ru/x"
     source.save()
-    # The source, is it public, statement keys, event keys, statements, their speakers' roles
-    # (with organisations), events, the events it corroborates.
-    with django_assert_num_queries(8):
+    # The source, is it public, statement keys, event keys, statements (with their speakers'
+    # roles on the day), events, the events it corroborates.
+    with django_assert_num_queries(7):
         response = client.get(source.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200

@@ -322,10 +322,10 @@ def _many(n, treaty, speaker, actor):
         make_event(treaties=[treaty], actors=[actor], date=datetime.date(2022, 3, 2))
 
 
-# The statements' and the events' keys, statements (with speakers and outlets), the speakers'
-# roles with their organisations, events, and the statement and event totals. The form's
-# treaty and actor choices come from the cache (treaties/reference.py), read first.
-TIMELINE_QUERIES = 7
+# The statements' and the events' keys, statements (with speakers, outlets and the speakers'
+# roles on the day), events, and the statement and event totals. The form's treaty and actor
+# choices come from the cache (treaties/reference.py), read first.
+TIMELINE_QUERIES = 6
 
 
 @pytest.mark.parametrize("params", [{}, {"treaty": "new-start", "actor": "maria-zakharova"}])
@@ -438,10 +438,10 @@ def test_who_said_what_empty(client, record):
     assert "No published statements match on Missiles yet." in html
 
 
-# Count and page of speaker rows, the speakers with their latest statements' ids, their roles
-# with organisations, the statements, the statement count. The sides' names and the treaty
-# and topic choices come from the cache (treaties/reference.py), read first.
-WHO_QUERIES = 6
+# Count and page of speaker rows, the speakers with their latest statements' ids, the
+# statements (with the speakers' roles on the day), the statement count. The sides' names and
+# the treaty and topic choices come from the cache (treaties/reference.py), read first.
+WHO_QUERIES = 5
 
 
 def test_who_said_what_query_count_is_constant(client, record, django_assert_num_queries):

@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from treaties.dates import DatePrecision, format_date, format_iso
-from treaties.models import Role, Statement, Status, Treaty, TreatyLimit
+from treaties.models import Role, Statement, Status, Treaty, TreatyLimit, speaker_roles
 
 from .conftest import make_actor, make_event, make_source, make_statement, make_treaty
 
@@ -121,9 +121,12 @@ def test_speaker_role_on_the_day():
         start_precision="month",
     )
     statement = make_statement(speaker=speaker, source=make_source())
-    statement = Statement.objects.with_display_relations().get(pk=statement.pk)
+    with_roles = Statement.objects.select_related("speaker").prefetch_related(speaker_roles())
+    statement = with_roles.get(pk=statement.pk)
     assert str(statement.speaker_role) == "Spokeswoman, Ministry"
     assert statement.speaker_role.period == "since August 2015"
+    card = Statement.objects.with_display_relations().get(pk=statement.pk)
+    assert card.role_on_the_day == "Spokeswoman, Ministry"
 
 
 def test_prefetched_roles_limits_and_signers_are_ordered_without_a_join():
@@ -132,7 +135,9 @@ def test_prefetched_roles_limits_and_signers_are_ordered_without_a_join():
     treaty = make_treaty()
     statement = make_statement(treaties=[treaty])
     with CaptureQueriesContext(connection) as queries:
-        Statement.objects.with_display_relations().get(pk=statement.pk)
+        Statement.objects.select_related("speaker").prefetch_related(speaker_roles()).get(
+            pk=statement.pk
+        )
         Treaty.objects.with_display_relations().get(pk=treaty.pk)
     prefetches = {
         table: query["sql"]

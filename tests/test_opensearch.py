@@ -526,7 +526,7 @@ def test_the_query_count_is_postgresqls_less_the_candidates(
     # As on PostgreSQL's search (test_search.py), the candidates coming from OpenSearch: the
     # index lookups' transaction (3); for statements, then sources, whether their index is
     # loaded and which of its ids are public (4); the actors (1), treaties and events (2), the
-    # sources shown (1), the statements shown and their speakers' roles (2).
-    with django_assert_num_queries(13):
+    # sources shown (1), the statements shown with their speakers' roles on the day (1).
+    with django_assert_num_queries(12):
         response = client.get(URL, {"q": "specific"})
     assert (len(shown(response)), len(shown(response, "sources"))) == (3, 3)

@@ -208,7 +208,7 @@ def test_statements_carry_their_dates_at_honest_precision(seeded):
 
 def test_speakers_show_what_they_were_on_the_day(seeded):
     statements = Statement.objects.with_display_relations()
-    roles = {statement.speaker.slug: str(statement.speaker_role) for statement in statements}
+    roles = {statement.speaker.slug: statement.role_on_the_day for statement in statements}
 
     assert roles["maria-zakharova"] == (
         "Director of the Information and Press Department (spokeswoman), "

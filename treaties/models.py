@@ -47,6 +47,15 @@ def speaker_roles(lookup="speaker__roles"):
     return models.Prefetch(lookup, roles)
 
 
+def role_on_the_day():
+    """The statement's speaker's role on its date, named as a card names it, or None: asked
+    of the database for each row (treaties/sql/roles.sql), so that a list of statements
+    fetches and builds none of its speakers' roles. The choice of Actor.role_on."""
+    return models.Func(
+        F("speaker"), F("date"), function="role_on_the_day", output_field=models.TextField()
+    )
+
+
 def in_context(queryset, record, days, limit):
     """Rows from the same source as record or dated within days of it (a vague date counts as
     its whole period, an event as its whole span), the same days first, then the nearest:
@@ -169,9 +178,15 @@ class Actor(models.Model):
         return self.kind == ActorKind.PERSON
 
     def role_on(self, date):
-        """The role the actor held on date (the most recently begun one), from prefetched roles."""
+        """The role the actor held on date, from prefetched roles: the one that began last, a
+        role with no start date counting as begun that day (and first among those that did),
+        then the first entered. A card asks the database the same (role_on_the_day)."""
         held = [role for role in self.roles.all() if role.held_on(date)]
-        return max(held, key=lambda role: role.start_date or date, default=None)
+        return max(
+            held,
+            key=lambda role: (role.start_date or date, role.start_date is None, -role.pk),
+            default=None,
+        )
 
 
 class ActorAlias(models.Model):
@@ -725,9 +740,12 @@ class StatementQuerySet(PublishableQuerySet):
         )
 
     def with_display_relations(self):
-        """What a statement card shows: speaker, outlet, and the speaker's roles (for the
-        role on the day). A page that lists treaties or mentions prefetches them itself."""
-        return self.select_related("speaker", "source__outlet").prefetch_related(speaker_roles())
+        """What a statement card shows: speaker, outlet, and what the speaker was on the day
+        (`role_on_the_day`, a name). A page that lists treaties or mentions prefetches them
+        itself; one that shows a role's parts, speaker_roles() (see speaker_role)."""
+        return self.select_related("speaker", "source__outlet").annotate(
+            role_on_the_day=role_on_the_day()
+        )
 
     def for_cards(self):
         """with_display_relations(), with only what a statement card reads."""
@@ -889,7 +907,7 @@ class Statement(EnteredFromSource, models.Model):
 
     @property
     def speaker_role(self):
-        """What the speaker was on the day (uses prefetched roles)."""
+        """The speaker's Role on the day, from prefetched roles (speaker_roles())."""
         return self.speaker.role_on(self.date) if self.speaker else None
 
 

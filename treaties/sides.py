@@ -5,9 +5,9 @@ their latest few statements; the rest are one link away on the timeline. The spe
 their counts come from StatementTally, the summary the database keeps, and each speaker's
 latest statements from an index (a LIMITed subquery per speaker, read with the speakers), so
 a page reads a few hundred rows however many statements there are. Queries per page: the
-speakers (count and page), the speakers with their latest statements' ids, their roles, the
-statements themselves, and the total where a page shows it (the names of the sides come
-from reference_lists()).
+speakers (count and page), the speakers with their latest statements' ids, the statements
+themselves with their speakers' roles on the day, and the total where a page shows it (the
+names of the sides come from reference_lists()).
 """
 
 import functools
@@ -23,7 +23,7 @@ from .models import (
     Statement,
     StatementTally,
     TreatyStatement,
-    speaker_roles,
+    role_on_the_day,
 )
 from .reference import reference_lists
 
@@ -112,7 +112,6 @@ def sides_page(filters: dict, *, per_page: int = SPEAKERS_PER_PAGE) -> SidesPage
     actors = (
         Actor.objects.filter(pk__in=counts)
         .annotate(latest=latest_of_speaker(filters, STATEMENTS_PER_SPEAKER))
-        .prefetch_related(speaker_roles("roles"))
         .only("pk", "name", "slug", "kind", "country")
         .order_by()
         .in_bulk()
@@ -127,13 +126,13 @@ def sides_page(filters: dict, *, per_page: int = SPEAKERS_PER_PAGE) -> SidesPage
     latest = (
         Statement.objects.filter(pk__in=latest_ids)
         .select_related("source__outlet")
-        # A card's columns; the speaker, with their roles, is set below.
+        # A card's columns; the speaker is set below.
         .only(*(field for field in CARD_FIELDS if not field.startswith("speaker__")))
+        .annotate(role_on_the_day=role_on_the_day())
         .order_by("-date", "-id")
     )
     for statement in latest:
         speaker = speakers[statement.speaker_id]
-        # The speaker with its roles already loaded, for "what they were on the day".
         statement.speaker = speaker.actor
         speaker.statements.append(statement)
 

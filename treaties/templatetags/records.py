@@ -16,18 +16,6 @@ register = template.Library()
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-@register.filter
-def role_on_day(statement):
-    """The speaker's role on the statement's day, when the speaker's roles were prefetched.
-
-    A list that forgot the prefetch shows no role rather than running a query per row.
-    """
-    speaker = statement.speaker
-    if speaker is None or "roles" not in getattr(speaker, "_prefetched_objects_cache", {}):
-        return None
-    return statement.speaker_role
-
-
 @register.simple_tag
 def json_ld(data):
     """A <script type="application/ld+json">: json_script cannot do this (it always writes

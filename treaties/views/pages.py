@@ -26,6 +26,7 @@ from ..models import (
     Treaty,
     TreatyParty,
     estimated_count,
+    speaker_roles,
 )
 from ..sharing import quotation_json_ld, setting_phrase
 from ..sides import sides_page
@@ -284,7 +285,13 @@ def statement_detail(request, pk, slug=""):
     context_alone = with_context and request.htmx
     # Its treaties, mentions and topics are read as the page shows them: for one statement a
     # query each, as a prefetch would make, without the prefetch's work of matching them up.
-    statements = Statement.objects.visible_to(request.user).with_display_relations()
+    # The role on the day is shown as a title and a link to its organisation: the speaker's
+    # roles themselves are read, not only the name a card shows (role_on_the_day).
+    statements = (
+        Statement.objects.visible_to(request.user)
+        .select_related("speaker", "source__outlet")
+        .prefetch_related(speaker_roles())
+    )
     try:
         statement = statements.get(pk=pk)
     except Statement.DoesNotExist:
