@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from tests.conftest import make_actor, make_statement, make_treaty
 from treaties import reference
+from treaties.filters import WhoSaidWhatFilterForm
 from treaties.models import ActorKind, Topic
 from treaties.reference import KEY, reference_lists
 
@@ -23,8 +24,10 @@ def test_the_lists_are_read_once_then_come_from_the_cache(django_assert_num_quer
         lists = reference_lists()
     with django_assert_num_queries(0):
         assert reference_lists() == lists
-    assert lists.treaties == [("new-start", "New START")]
-    assert lists.topics == [("verification", "Verification")]
+    assert [(treaty.slug, str(treaty)) for treaty in lists.treaties] == [("new-start", "New START")]
+    assert [(topic.slug, str(topic)) for topic in lists.topics] == [
+        ("verification", "Verification")
+    ]
     assert lists.speakers == [("maria-zakharova", "Maria Zakharova")]
     assert lists.states == {"RU": "Russia"}
 
@@ -32,9 +35,9 @@ def test_the_lists_are_read_once_then_come_from_the_cache(django_assert_num_quer
 def test_saving_or_deleting_a_treaty_topic_or_actor_drops_them():
     reference_lists()
     treaty = make_treaty(short_name="INF", slug="inf")
-    assert reference_lists().treaties == [("inf", "INF")]
+    assert reference_lists().treaties == [treaty]
     topic = Topic.objects.create(name="Missiles", slug="missiles")
-    assert reference_lists().topics == [("missiles", "Missiles")]
+    assert reference_lists().topics == [topic]
     state = make_actor(name="United States", kind=ActorKind.STATE, country="US")
     assert reference_lists().states == {"US": "United States"}
 
@@ -80,3 +83,22 @@ def test_a_new_treaty_is_offered_by_the_filters_at_once(client):
     for name in ("treaties:timeline", "treaties:who_said_what"):
         page = client.get(reverse(name)).content.decode()
         assert '<option value="open-skies">Open Skies</option>' in page
+
+
+def test_a_treaty_or_topic_chosen_among_the_options_costs_no_query(django_assert_num_queries):
+    treaty = make_treaty(short_name="New START", slug="new-start")
+    topic = Topic.objects.create(name="Verification", slug="verification")
+    WhoSaidWhatFilterForm({}).is_valid()  # reads the lists
+    form = WhoSaidWhatFilterForm({"treaty": "new-start", "topic": "verification"})
+    with django_assert_num_queries(0):
+        assert form.is_valid()
+    assert form.cleaned_data["treaty"] == treaty
+    assert form.cleaned_data["topic"] == topic
+    assert form.fields["treaty"].choices == [("", "Any treaty"), ("new-start", "New START")]
+
+
+def test_a_slug_not_among_them_is_still_looked_up_and_refused():
+    reference_lists()
+    form = WhoSaidWhatFilterForm({"treaty": "no-such-treaty"})
+    assert not form.is_valid()
+    assert form.errors["treaty"] == ["There is no treaty “no-such-treaty”."]

@@ -71,7 +71,10 @@ class ListedChoices(forms.models.ModelChoiceIterator):
 
 
 class SlugChoiceField(forms.ModelChoiceField):
-    """A record picked by its slug in the URL, with a message that names what was not found."""
+    """A record picked by its slug in the URL, with a message that names what was not found.
+
+    offer() gives it records already read (reference.py's): their slugs are its options, and
+    one of them chosen is taken as it is, without a query."""
 
     widget = QuickSelect
     iterator = ListedChoices
@@ -79,6 +82,11 @@ class SlugChoiceField(forms.ModelChoiceField):
     def __init__(self, queryset, *, noun, **kwargs):
         super().__init__(queryset, to_field_name="slug", required=False, **kwargs)
         self.error_messages["invalid_choice"] = f"There is no {noun} “%(value)s”."
+        self.known = {}
+
+    def offer(self, records):
+        self.known = {record.slug: record for record in records}
+        self.choices = [("", self.empty_label), *((slug, str(r)) for slug, r in self.known.items())]
 
     def to_python(self, value):
         # A slug is short: anything longer is refused without a query, and named shortly.
@@ -86,6 +94,8 @@ class SlugChoiceField(forms.ModelChoiceField):
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"], params={"value": Truncator(value).chars(40)}
             )
+        if value in self.known:
+            return self.known[value]
         return super().to_python(value)
 
 
@@ -230,7 +240,7 @@ class TimelineFilterForm(FilterForm):
         if not slug_re.fullmatch(chosen):  # not a slug (and it may hold a NUL)
             chosen = ""
         lists = reference_lists()
-        self.fields["treaty"].choices = [("", "All treaties"), *lists.treaties]
+        self.fields["treaty"].offer(lists.treaties)
         self.fields["actor"].choices = [("", "Anyone"), *lists.speakers_with(chosen)]
 
     def clean(self):
@@ -261,8 +271,8 @@ class WhoSaidWhatFilterForm(FilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         lists = reference_lists()
-        self.fields["treaty"].choices = [("", "Any treaty"), *lists.treaties]
-        self.fields["topic"].choices = [("", "Any topic"), *lists.topics]
+        self.fields["treaty"].offer(lists.treaties)
+        self.fields["topic"].offer(lists.topics)
 
 
 SEARCH_KINDS = [
