@@ -56,7 +56,7 @@ def _fast_hasher(settings):
 def _fresh_reference_lists():
     """The filters' options live in the cache between requests: lists read in an earlier
     test would offer its rolled-back treaties and speakers."""
-    cache.delete(reference.KEY)
+    cache.delete(reference.cache_key())
 
 
 @pytest.fixture(autouse=True)

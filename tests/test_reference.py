@@ -2,13 +2,14 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 
 from tests.conftest import make_actor, make_statement, make_treaty
 from treaties import reference
 from treaties.filters import WhoSaidWhatFilterForm
 from treaties.models import ActorKind, Topic
-from treaties.reference import KEY, reference_lists
+from treaties.reference import cache_key, reference_lists
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +56,8 @@ def test_they_are_dropped_again_once_the_change_is_committed(
     with django_capture_on_commit_callbacks(execute=True):
         make_treaty(short_name="CTBT", slug="ctbt")
         reference_lists()
-        assert cache.get(KEY) is not None
-    assert cache.get(KEY) is None
+        assert cache.get(cache_key()) is not None
+    assert cache.get(cache_key()) is None
 
 
 def test_an_actor_beyond_the_most_quoted_is_offered_when_chosen(
@@ -102,3 +103,13 @@ def test_a_slug_not_among_them_is_still_looked_up_and_refused():
     form = WhoSaidWhatFilterForm({"treaty": "no-such-treaty"})
     assert not form.is_valid()
     assert form.errors["treaty"] == ["There is no treaty “no-such-treaty”."]
+
+
+def test_each_database_has_its_own_lists(monkeypatch):
+    # The records hold one database's ids: a Redis shared with another site must not mix them.
+    reference_lists()
+    ours = cache_key()
+    monkeypatch.setitem(connection.settings_dict, "NAME", "another_site")
+    assert cache_key() != ours
+    assert cache.get(cache_key()) is None
+    assert cache.get(ours) is not None

@@ -6,14 +6,15 @@ Read from Django's cache (Redis in production, shared by every web process), so 
 shows them without a query: each was a query and its objects, 0.6-1.7 ms of a 20 ms page at
 1,000,000 statements. A treaty or topic chosen in a filter is one of these records, so
 choosing one costs no query either. A save or delete of an actor, treaty or topic drops
-them, and they are read again at most a minute later anyway, since the most quoted speakers
-change as statements are published.
+them, and they are read again at most a minute later anyway: the most quoted speakers change
+as statements are published, and a cache in each process's memory (no REDIS_URL) is dropped
+only in the process that saved.
 """
 
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
 
 from .models import Actor, StatementTally, Topic, Treaty
@@ -41,11 +42,19 @@ class ReferenceLists:
         return list(offered.order_by("name").values_list("slug", "name"))
 
 
+def cache_key() -> str:
+    """KEY for this site's database: the records hold its ids, and a Redis may serve others
+    (a staging site's, a test run's)."""
+    database = connections[DEFAULT_DB_ALIAS].settings_dict
+    return f"{KEY}:{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+
 def reference_lists() -> ReferenceLists:
-    lists = cache.get(KEY)
+    key = cache_key()
+    lists = cache.get(key)
     if lists is None:
         lists = _read()
-        cache.set(KEY, lists, SECONDS)
+        cache.set(key, lists, SECONDS)
     return lists
 
 
@@ -54,12 +63,17 @@ def _most_quoted():
 
 
 def _read() -> ReferenceLists:
-    states = Actor.objects.states().exclude(country="").order_by("country", "name")
+    # From the primary: a replica may not yet have the change that dropped the lists, and
+    # would have them kept as they were for a minute.
+    actors = Actor.objects.using(DEFAULT_DB_ALIAS)
+    states = actors.states().exclude(country="").order_by("country", "name")
     return ReferenceLists(
-        treaties=list(Treaty.objects.order_by("short_name").only("slug", "short_name")),
-        topics=list(Topic.objects.order_by("name").only("slug", "name")),
+        treaties=list(
+            Treaty.objects.using(DEFAULT_DB_ALIAS).order_by("short_name").only("slug", "short_name")
+        ),
+        topics=list(Topic.objects.using(DEFAULT_DB_ALIAS).order_by("name").only("slug", "name")),
         speakers=list(
-            Actor.objects.filter(pk__in=_most_quoted()).order_by("name").values_list("slug", "name")
+            actors.filter(pk__in=_most_quoted()).order_by("name").values_list("slug", "name")
         ),
         # A country with two states' records (a renamed state) is named by the last by name.
         states=dict(states.values_list("country", "name")),
@@ -70,5 +84,6 @@ def forget(**kwargs):
     """Drop the lists (a receiver of post_save and post_delete: see TreatiesConfig.ready):
     now, and again once the change is committed, since a page made in between would have
     kept the lists as they were."""
-    cache.delete(KEY)
-    transaction.on_commit(lambda: cache.delete(KEY))
+    key = cache_key()
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
