@@ -58,18 +58,6 @@ class QuickSelect(forms.Select):
         )
 
 
-class ListedChoices(forms.models.ModelChoiceIterator):
-    """The choices from one ordinary query. Django's iterator reads them through a server-side
-    cursor (DECLARE, FETCH, CLOSE: three round trips, and a cursor WITH HOLD outside a
-    transaction), made for querysets too large to hold, which a select's options are not."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for record in self.queryset.all():
-            yield self.choice(record)
-
-
 class SlugChoiceField(forms.ModelChoiceField):
     """A record picked by its slug in the URL, with a message that names what was not found.
 
@@ -77,7 +65,6 @@ class SlugChoiceField(forms.ModelChoiceField):
     one of them chosen is taken as it is, without a query."""
 
     widget = QuickSelect
-    iterator = ListedChoices
 
     def __init__(self, queryset, *, noun, **kwargs):
         super().__init__(queryset, to_field_name="slug", required=False, **kwargs)
