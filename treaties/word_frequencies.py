@@ -175,13 +175,15 @@ class Frequencies:
         likely gives every match in one query, which a first one here would only delay."""
         return bool(self.recent_since) and self._known_together(terms) >= wanted
 
-    def _known_together(self, terms: list[str]) -> float:
-        """How many statements are expected to hold every word (as if words were independent)
-        when the statistics know each; 0 when they do not know one (rarer than `rarer`, by
-        how much they cannot say), or without statistics."""
+    def _known_together(self, terms: list[str], among: float | None = None) -> float:
+        """How many of among statements (all, by default) are expected to hold every word (as
+        if words were independent) when the statistics know each; 0 when they do not know
+        one (rarer than `rarer`, by how much they cannot say), or without statistics."""
         if not self.rows or any(word not in self.shares for word in terms):
             return 0.0
-        return self.rows * math.prod(self.shares[word] for word in terms)
+        return (self.rows if among is None else among) * math.prod(
+            self.shares[word] for word in terms
+        )
 
     def common(self, terms: list[str]) -> bool:
         """Whether the words are expected together (as if independent) in more than
@@ -192,9 +194,7 @@ class Frequencies:
         """Whether the words the statistics know are expected together in wanted of the
         newest NEWEST_WALKED statements: then those statements' matches are asked for first
         ("Ryabkov", in 2.8% of statements), and the index's others only if they fall short."""
-        if not self.rows or any(word not in self.shares for word in terms):
-            return False
-        return min(self.rows, NEWEST_WALKED) * math.prod(self.of(word) for word in terms) >= wanted
+        return self._known_together(terms, among=min(self.rows, NEWEST_WALKED)) >= wanted
 
     def enough_whole(self, terms: list[str], wanted: int) -> bool:
         """Whether the words, the last one whole too, are expected in wanted statements at
