@@ -438,6 +438,22 @@ def test_a_statement_never_corrected_shows_no_corrections(client, db):
     assert "corrections-heading" not in html
 
 
+def test_the_permalink_reads_the_history_only_of_a_statement_saved_since_published(
+    client, db, django_assert_num_queries
+):
+    statement = make_statement(status=Status.DRAFT, text="First draft words.")
+    edit(statement, text="Words as published.")  # a draft's edits are no corrections
+    edit(statement, status=Status.PUBLISHED)
+    client.get(statement.get_absolute_url())  # the first on a connection prepares the query
+    with django_assert_num_queries(1):
+        html = client.get(statement.get_absolute_url()).content.decode()
+    assert "corrections-heading" not in html
+    edit(statement, text="Words as corrected.")
+    with django_assert_num_queries(2):
+        html = client.get(statement.get_absolute_url()).content.decode()
+    assert "<del>Words as published.</del>; now <ins>Words as corrected.</ins>" in html
+
+
 def test_corrections_read_a_bounded_history(db, django_assert_max_num_queries):
     statement = make_statement(text="Version 0.")
     for n in range(1, HISTORY_ROWS + 10):

@@ -1,5 +1,6 @@
 """A statement card's role on the day (the database's role_on_the_day, treaties/sql/roles.sql)
-names the role that Actor.role_on chooses for the pages that show a role's parts."""
+names the role that Actor.role_on chooses for the pages that show a role's parts, and the
+permalink's query joins the same role (role_held_on)."""
 
 import datetime
 
@@ -27,6 +28,13 @@ def sql_role(actor, day):
     with connection.cursor() as cursor:
         cursor.execute("SELECT role_on_the_day(%s, %s)", [actor.pk, day])
         return cursor.fetchone()[0]
+
+
+def sql_role_id(actor, day):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM role_held_on(%s, %s)", [actor.pk, day])
+        row = cursor.fetchone()
+        return row and row[0]
 
 
 def test_the_database_and_python_choose_the_same_role():
@@ -57,6 +65,7 @@ def test_the_database_and_python_choose_the_same_role():
             for day in asked:
                 chosen = actor.role_on(day)
                 assert sql_role(actor, day) == (str(chosen) if chosen else None), (held, day)
+                assert sql_role_id(actor, day) == (chosen and chosen.pk), (held, day)
             transaction.set_rollback(True)
 
     same_choice()
@@ -72,6 +81,7 @@ def test_an_undated_start_counts_as_begun_that_day_and_first_among_those():
     actor = Actor.objects.prefetch_related(speaker_roles("roles")).get(pk=speaker.pk)
     assert actor.role_on(day).title == sql_role(actor, day) == "Undated"
     assert sql_role(actor, datetime.date(2022, 11, 7)) == "Undated"
+    assert sql_role_id(actor, day) == actor.role_on(day).pk
 
 
 def test_a_card_reads_the_role_in_the_statements_own_query(django_assert_num_queries):
@@ -83,3 +93,19 @@ def test_a_card_reads_the_role_in_the_statements_own_query(django_assert_num_que
     with django_assert_num_queries(1):
         cards = list(Statement.objects.for_cards().order_by("speaker__name"))
     assert [card.role_on_the_day for card in cards] == [None, "Spokeswoman, Ministry"]
+
+
+def test_the_permalink_shows_the_role_with_its_organisation(client, django_assert_num_queries):
+    ministry = make_actor(name="Ministry", kind=ActorKind.GOVERNMENT_BODY)
+    speaker = make_actor(name="Speaker")
+    Role.objects.create(actor=speaker, title="Envoy", end_date=datetime.date(2020, 1, 1))
+    Role.objects.create(actor=speaker, title="Spokeswoman", organisation=ministry)
+    statement = make_statement(speaker=speaker)
+    client.get(statement.get_absolute_url())  # the first on a connection prepares the query
+    with django_assert_num_queries(1):
+        response = client.get(statement.get_absolute_url())
+    role = response.context["role"]
+    assert (role.title, role.organisation, role.actor) == ("Spokeswoman", ministry, speaker)
+    assert f', Spokeswoman, <a href="{ministry.get_absolute_url()}">Ministry</a>' in (
+        response.content.decode()
+    )

@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
-from django.db.models import F, Q, Value
+from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils.text import Truncator, slugify
 from simple_history.models import HistoricalRecords
@@ -710,34 +710,6 @@ class StatementQuerySet(PublishableQuerySet):
         the "in context" list of a permalink."""
         others = self.exclude(pk=record.pk) if isinstance(record, Statement) else self
         return in_context(others, record, days, limit)
-
-    def neighbours_of(self, statement):
-        """(previous, next) around statement in the (date, id) order, either may be None: one
-        query, a UNION of the two one-row index scans below, with what a link to each needs."""
-        fields = ("pk", "slug", "text", "date", "date_precision", "date_approximate")
-        earlier = self.earlier_than(statement).only(*fields).annotate(is_next=Value(False))
-        later = self.later_than(statement).only(*fields).annotate(is_next=Value(True))
-        found = {row.is_next: row for row in earlier[:1].union(later[:1], all=True)}
-        return found.get(False), found.get(True)
-
-    def earlier_than(self, statement):
-        """Before statement in the (date, id) order, nearest first."""
-        before = Q(date__lt=statement.date) | Q(date=statement.date, pk__lt=statement.pk)
-        # date__lte is implied, but it is what lets the (speaker, date, id) index start there.
-        return (
-            self.filter(before, date__lte=statement.date)
-            .defer("search_vector")
-            .order_by("-date", "-pk")
-        )
-
-    def later_than(self, statement):
-        """After statement in the (date, id) order, nearest first."""
-        after = Q(date__gt=statement.date) | Q(date=statement.date, pk__gt=statement.pk)
-        return (
-            self.filter(after, date__gte=statement.date)
-            .defer("search_vector")
-            .order_by("date", "pk")
-        )
 
     def with_display_relations(self):
         """What a statement card shows: speaker, outlet, and what the speaker was on the day

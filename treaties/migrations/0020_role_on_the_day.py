@@ -16,5 +16,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(ROLES_SQL, "DROP FUNCTION IF EXISTS role_on_the_day(bigint, date);")
+        # roles.sql now holds role_held_on too (0021), which role_on_the_day asks.
+        migrations.RunSQL(
+            ROLES_SQL,
+            "DROP FUNCTION IF EXISTS role_on_the_day(bigint, date);"
+            "DROP FUNCTION IF EXISTS role_held_on(bigint, date);",
+        )
     ]

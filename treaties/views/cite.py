@@ -87,10 +87,11 @@ def statement_card(request, pk):
 # What the statement and event pages add to their context ----------------------------------
 
 
-def statement_page_context(request, statement, *, url: str) -> dict:
-    """The "Cite" block, the share card's address and the list of corrections."""
+def statement_page_context(request, statement, *, url: str, corrected: bool) -> dict:
+    """The "Cite" block, the share card's address and the list of corrections (read only
+    for a statement saved again after it was published: corrected)."""
     item = statement_csl(statement, url=url, accessed=timezone.localdate())
-    found = corrections(statement) if statement.is_published else []
+    found = corrections(statement) if corrected and statement.is_published else []
     return {
         "cite": citation_context(item),
         "cite_downloads": _downloads("treaties:statement_citation", pk=statement.pk),

@@ -26,8 +26,8 @@ from ..models import (
     Treaty,
     TreatyParty,
     estimated_count,
-    speaker_roles,
 )
+from ..permalink import read_permalink
 from ..sharing import quotation_json_ld, setting_phrase
 from ..sides import sides_page
 from ..timeline import timeline_page
@@ -283,19 +283,11 @@ def statement_detail(request, pk, slug=""):
     # is shown, a reader without JavaScript follows a link to the whole page with them.
     with_context = "context" in request.GET
     context_alone = with_context and request.htmx
-    # Its treaties, mentions and topics are read as the page shows them: for one statement a
-    # query each, as a prefetch would make, without the prefetch's work of matching them up.
-    # The role on the day is shown as a title and a link to its organisation: the speaker's
-    # roles themselves are read, not only the name a card shows (role_on_the_day).
-    statements = (
-        Statement.objects.visible_to(request.user)
-        .select_related("speaker", "source__outlet")
-        .prefetch_related(speaker_roles())
-    )
-    try:
-        statement = statements.get(pk=pk)
-    except Statement.DoesNotExist:
+    # One query for the statement and what the page shows beside it (treaties/permalink.py).
+    found = read_permalink(pk, drafts=request.user.is_authenticated and request.user.is_staff)
+    if found is None:
         return _gone(request, Statement, id=pk)
+    statement = found.statement
     context_url = statement.get_absolute_url() + "?context=all"
     if slug != (statement.slug or "-"):
         # The id is the permalink; any other slug, or none, moves to the canonical address
@@ -309,27 +301,22 @@ def statement_detail(request, pk, slug=""):
         patch_vary_headers(response, ["HX-Request"])
         return response
     url = request.build_absolute_uri(statement.get_absolute_url())
-    treaties = list(statement.treaties.all())
-    # Previous and next by the same speaker (a draft may not have one yet).
-    previous = following = None
-    if statement.speaker is not None:
-        previous, following = (
-            Statement.objects.published().by_actor(statement.speaker).neighbours_of(statement)
-        )
     context = {
         "statement": statement,
-        "role": statement.speaker_role,
+        "role": found.role,
         "setting": setting_phrase(statement),
-        "treaties": treaties,
+        "treaties": found.treaties,
+        "mentions": found.mentions,
+        "topics": found.topics,
         "canonical": url,
         "in_context": in_context,
         "context_url": context_url,
         # The sentences around the words in the article they were taken from (intake).
         "passage": surrounding(statement),
-        "previous": previous,
-        "next": following,
-        **statement_page_context(request, statement, url=url),
-        "json_ld": quotation_json_ld(statement, url=url, treaties=treaties),
+        "previous": found.previous,
+        "next": found.next,
+        **statement_page_context(request, statement, url=url, corrected=found.corrected),
+        "json_ld": quotation_json_ld(statement, url=url, treaties=found.treaties),
         "admin_url": _admin_url(request, statement),
     }
     response = render(request, "treaties/statement_detail.html", context)
