@@ -96,7 +96,11 @@ def test_tallies_count_by_speaker_treaty_topic_and_year():
     assert tallies.count_of(speaker=zakharova, treaty=treaty, year=2022) == 1
     assert tallies.count_of(topic=topic) == 1
     assert tallies.count_of(speaker=zakharova, year=2021) == 1
-    assert list(tallies.years_of(zakharova).values_list("year", flat=True)) == [2022, 2021]
+    summary = tallies.summary_of(zakharova)
+    assert summary.years == [2022, 2021]
+    assert summary.treaty_ids == {treaty.pk}
+    assert (summary.count(), summary.count(treaty=treaty), summary.count(year=2021)) == (2, 1, 1)
+    assert summary.count(treaty=treaty, year=2022) is None  # not among its rows: count_of()
     speakers = tallies.speakers(treaty=treaty).values_list("speaker_id", "statements", "latest")
     # Equal counts: the latest first.
     assert list(speakers) == [

@@ -3,7 +3,6 @@
 import datetime
 
 from django import forms
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -17,6 +16,7 @@ from ..filters import CursorField, EchoingForm, QuickSelect
 from ..lifespans import treaty_lifespans
 from ..models import (
     Actor,
+    ActorKind,
     ActorMerge,
     Event,
     Source,
@@ -28,6 +28,7 @@ from ..models import (
     estimated_count,
 )
 from ..permalink import read_permalink
+from ..reference import reference_lists
 from ..sharing import quotation_json_ld, setting_phrase
 from ..sides import sides_page
 from ..timeline import timeline_page
@@ -161,25 +162,19 @@ class ActorStatementFilter(EchoingForm):
 @require_safe
 def actor_detail(request, slug):
     try:
-        actor = (
-            Actor.objects.with_display_relations()
-            .prefetch_related(
-                Prefetch("treatyparty_set", TreatyParty.objects.select_related("treaty"))
-            )
-            .get(slug=slug)
-        )
+        actor = Actor.objects.with_display_relations().get(slug=slug)
     except Actor.DoesNotExist:
         # A merged actor's old address moves to the record it was merged into.
         if winner := ActorMerge.objects.winner_of(loser_slug=slug):
             return redirect(winner, permanent=True)
         raise Http404 from None
-    tallies = StatementTally.objects
+    # The treaties and years to choose from, and the totals, from the speaker's tallies; the
+    # treaties' slugs and names from the reference lists.
+    said = StatementTally.objects.summary_of(actor)
     form = ActorStatementFilter(
         request.GET,
-        treaties=Treaty.objects.filter(
-            pk__in=tallies.treaties_of(actor).values("treaty_id")
-        ).order_by("short_name"),
-        years=tallies.years_of(actor).values_list("year", flat=True),
+        treaties=[t for t in reference_lists().treaties if t.pk in said.treaty_ids],
+        years=said.years,
     )
     form.is_valid()
     filters = form.filters(actor)
@@ -190,7 +185,12 @@ def actor_detail(request, slug):
         per_page=ACTOR_STATEMENTS_PER_PAGE,
         count=False,
     )
-    total_said = tallies.count_of(speaker=actor)
+    total_said = said.count()
+    total_shown = said.count(treaty=form.selected_treaty, year=form.selected_year)
+    if total_shown is None:
+        total_shown = StatementTally.objects.count_of(
+            speaker=actor, treaty=form.selected_treaty, year=form.selected_year
+        )
     query = {"treaty": form.selected_treaty, "year": form.selected_year}
     context = {
         "actor": actor,
@@ -203,11 +203,7 @@ def actor_detail(request, slug):
         # The downloads hold what the page lists: the timeline's filters for it.
         "export_query": query_string(filters),
         "total_said": total_said,
-        "total_shown": tallies.count_of(
-            speaker=actor, treaty=form.selected_treaty, year=form.selected_year
-        )
-        if form.filtered
-        else total_said,
+        "total_shown": total_shown,
         "mentioned_in": Statement.objects.published()
         .mentioning(actor)
         .for_cards()
@@ -215,7 +211,10 @@ def actor_detail(request, slug):
         "events": Event.objects.published()
         .involving(actor)
         .with_display_relations()[:MENTIONS_SHOWN],
-        "treaties_party_to": list(actor.treatyparty_set.all()),
+        # Only a state can be a party (the editors' form offers no other kind).
+        "treaties_party_to": list(TreatyParty.objects.filter(state=actor).select_related("treaty"))
+        if actor.kind != ActorKind.PERSON
+        else [],
     }
     # The filtered view's tidy URL for the history: empty fields left out.
     clean = query_string(query, after=form.cleaned_data.get("after"))
