@@ -12,8 +12,8 @@ deferred on its instance, so a template that asks for it still gets it, with a q
 The query is a prepared statement, made on each database connection the first time it is
 asked for there: PostgreSQL took 0.8-1.5 ms to plan it and 0.3 ms to run it. A prepared
 statement lasts as long as its connection (CONN_MAX_AGE), through rollbacks; a connection
-pooler in front of PostgreSQL must keep a client on one server connection (PgBouncer's
-session mode) or carry prepared statements across (PgBouncer 1.21+).
+pooler in front of PostgreSQL must keep a client on one server session (PgBouncer's session
+mode: its transaction mode carries protocol-level prepared statements, not SQL's PREPARE).
 """
 
 import dataclasses
