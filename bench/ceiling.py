@@ -8,7 +8,7 @@ same gunicorn (2 sync workers, DEBUG off, the benchmark's database `bench_scale_
 1. gunicorn alone: a WSGI callable returning the permalink's bytes, no Django;
 2. Django's stack: the project's settings and middleware, and a view that returns those bytes
    and asks the database nothing;
-3. the same view asking one query first: a statement, by its primary key;
+3. the same view asking one query first, through the ORM: a statement, by its primary key;
 4. for every page, its template alone: the page rendered from the context its view built once
    (querysets already read, relations the view prefetched already loaded), so no view code
    and, unless the template reads a relation itself, no query;
@@ -16,11 +16,12 @@ same gunicorn (2 sync workers, DEBUG off, the benchmark's database `bench_scale_
 
 On two cores, a page served N times a second has 2,000 / N ms of CPU a request (app, database,
 wrk and kernel together): the permalink's goal of 500 leaves 4 ms, a page's goal of 100 leaves
-20 ms. Step 3 against step 2 is what one query costs, the least any query costs; the goal's
-budget less step 4 is what is left for the view, and so the most queries a page can ask within
-its goal ("allowed"). A page that needs more does not reach its goal on this machine however
-its queries are written; serving bytes already rendered would, which is what nginx's cache does
-for anonymous readers (bench/scale.py).
+20 ms. Step 3 against step 2 is what one ORM query costs, the least such a query costs; the
+goal's budget less step 4 is what is left for the view, and so the most ORM queries a page can
+ask within its goal ("allowed"). Most of that cost is the ORM making the SQL and PostgreSQL
+planning it: a page that needs more reaches its goal only with fewer queries, or with SQL
+written once and prepared, as the permalink's (treaties/permalink.py); serving bytes already
+rendered would too, which is what nginx's cache does for anonymous readers (bench/scale.py).
 
     .venv/bin/python bench/ceiling.py                        (10,000 statements)
     .venv/bin/python bench/ceiling.py --statements 1000000   (make bench STATEMENTS=1000000)
@@ -126,9 +127,9 @@ def main():
     print(
         "\nbudget left: what the goal leaves for the view once the template is rendered"
         "\n(below zero, the template alone is out of reach)."
-        "\nallowed: the most queries a page can ask within it, each at the cost of step 3's"
-        "\n(the least a query costs), beside any its template asks itself. A page asking more"
-        "\nis out of reach of its goal on this machine, however cheap each of its queries."
+        "\nallowed: the most ORM queries a page can ask within it, each at the cost of step"
+        "\n3's (the least such a query costs), beside any its template asks itself. A page"
+        "\nasking more is out of reach of its goal unless it asks fewer, or prepared SQL."
     )
 
 
