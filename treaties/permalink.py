@@ -22,6 +22,7 @@ from pathlib import Path
 
 from django.db import connections, router
 
+from .corrections import HISTORY_ROWS
 from .models import Actor, Role, Source, Statement, Topic, Treaty
 
 # What a previous or next link shows (and the model's order needs).
@@ -54,6 +55,7 @@ PREPARE = (
     .format(
         **{part: ", ".join(f'{part}."{f.column}"' for f in fields) for part, _, fields in PARTS},
         neighbour=", ".join(f'"{field.column}"' for field in _fields(Statement, NEIGHBOUR_FIELDS)),
+        history_rows=HISTORY_ROWS,
     )
 )
 EXECUTE = "EXECUTE permalink (%s, %s)"

@@ -31,15 +31,18 @@ SELECT
         FROM treaties_statement_topics x JOIN treaties_topic t ON t.id = x.topic_id
         WHERE x.statement_id = statement.id
     ) AS topics,
+    -- The pairs corrections() compares: a save ('~') and the version before it, published,
+    -- among the latest saves it reads.
     EXISTS (
-        SELECT 1 FROM treaties_historicalstatement newer
-        WHERE newer.id = statement.id AND newer.history_type = '~' AND (
-            SELECT older.status FROM treaties_historicalstatement older
-            WHERE older.id = newer.id
-              AND (older.history_date, older.history_id) < (newer.history_date, newer.history_id)
-            ORDER BY older.history_date DESC, older.history_id DESC
-            LIMIT 1
-        ) = 'published'
+        SELECT 1 FROM (
+            SELECT history_type, lead(status) OVER latest AS before
+            FROM treaties_historicalstatement
+            WHERE id = statement.id
+            WINDOW latest AS (ORDER BY history_date DESC, history_id DESC)
+            ORDER BY history_date DESC, history_id DESC
+            LIMIT {history_rows}
+        ) saves
+        WHERE saves.history_type = '~' AND saves.before = 'published'
     ) AS corrected
 FROM treaties_statement statement
 LEFT JOIN treaties_actor speaker ON speaker.id = statement.speaker_id
