@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .links import address
+from .links import addresses
 
 
 def site(request):
@@ -19,8 +19,12 @@ class SiteUrls:
 
     The layout links to the site's sections eighteen times on every page (the header, the
     search form, the footer), and {% url %} reverses each every time, some 20 µs; this reads
-    each from links.address. A name that is no view fails as {% url %} would.
+    each from links.addresses(), made once for the page. A name that is no view fails as
+    {% url %} would.
     """
 
+    def __init__(self):
+        self.address = addresses()
+
     def __getitem__(self, name):
-        return address(f"treaties:{name}")
+        return self.address(f"treaties:{name}")

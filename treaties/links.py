@@ -28,5 +28,16 @@ def _reversed(viewname: str, prefix: str, urlconf, kwargs: tuple) -> str:
 
 def address(viewname: str, **kwargs) -> str:
     """reverse(viewname, kwargs=kwargs), remembered."""
+    return addresses()(viewname, **kwargs)
+
+
+def addresses():
+    """address(), for one request's many links: the script prefix and the URLconf, each a
+    context-local lookup of some 4 µs, read once rather than at every link."""
+    prefix = get_script_prefix()
     urlconf = get_urlconf() or settings.ROOT_URLCONF  # a request's own, or the site's
-    return _reversed(viewname, get_script_prefix(), urlconf, tuple(sorted(kwargs.items())))
+
+    def address_of(viewname: str, **kwargs) -> str:
+        return _reversed(viewname, prefix, urlconf, tuple(sorted(kwargs.items())))
+
+    return address_of
