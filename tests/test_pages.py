@@ -24,6 +24,7 @@ from tests.conftest import (
 from treaties import permalink
 from treaties.dates import DatePrecision
 from treaties.models import (
+    Actor,
     ActorAlias,
     ActorKind,
     Event,
@@ -420,6 +421,10 @@ def test_actor_page_mentions(client, record):
     assert ZAKHAROVA_QUOTE in page  # she mentions the United States
     assert "New START commission meeting postponed" in page  # an event involving it
     assert "Party to" in page and "withdrew, effective 2 August 2019" in page
+    # The editors' form offers only states as parties, but a merge or a change of kind can
+    # leave another kind with them: it still shows them.
+    Actor.objects.filter(pk=record["usa"].pk).update(kind=ActorKind.PERSON)
+    assert "Party to" in text_of(client.get(record["usa"].get_absolute_url()))
 
 
 def test_actor_statements_filter_by_treaty_and_year(client, record):
@@ -600,6 +605,26 @@ def test_the_permalink_query_is_prepared_once_a_connection(client, db):
             assert client.get(url).status_code == 200
         asked = [re.search(r"^(\w+) permalink", query["sql"], re.M) for query in queries]
         assert [found and found[1] for found in asked] == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_permalink_query_prepared_before_a_change_is_prepared_again(client):
+    """Dropped from the session (DISCARD ALL), or prepared before a migration changed a
+    column it reads: made again, once, rather than failing until the connection closes."""
+    url = make_statement().get_absolute_url()
+    assert client.get(url).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE permalink")
+    assert client.get(url).status_code == 200
+    alter = "ALTER TABLE treaties_statement ALTER COLUMN source_locator TYPE varchar({})"
+    with connection.cursor() as cursor:
+        cursor.execute(alter.format(201))
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(alter.format(200))
+    assert client.get(url).status_code == 200
 
 
 def in_context_of(client, statement, **headers):
@@ -814,9 +839,9 @@ def page_urls(record):
 EXPECTED_QUERIES = {
     "home": 7,  # counts from the tallies and the planner's estimates
     "treaty": 15,  # + the treaty's signers, the speakers' tallies and recent sources
-    "actor": 8,
-    "actor_filtered": 9,  # + the count of a treaty in a year: not among the actor's summary
-    "state": 8,  # the treaties it is party to, where a person has none
+    "actor": 9,
+    "actor_filtered": 10,  # + the count of a treaty in a year: not among the actor's summary
+    "state": 8,
     # Everything in one (treaties/permalink.py), + its corrections: the quote was saved again
     # after it was published. The lists in context come later.
     "statement": 2,

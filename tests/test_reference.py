@@ -86,6 +86,19 @@ def test_a_new_treaty_is_offered_by_the_filters_at_once(client):
         assert '<option value="open-skies">Open Skies</option>' in page
 
 
+def test_an_actor_page_offers_a_treaty_its_process_has_not_read_yet(client, monkeypatch):
+    # Without a shared cache, another process's save drops its own lists, not these.
+    speaker = make_actor(name="Maria Zakharova", slug="maria-zakharova")
+    reference_lists()
+    stale = reference.ReferenceLists(treaties=[], topics=[], speakers=[], states={})
+    monkeypatch.setattr(reference, "reference_lists", lambda: stale)
+    monkeypatch.setattr("treaties.views.pages.reference_lists", lambda: stale)
+    make_statement(speaker=speaker, treaties=[make_treaty(short_name="INF", slug="inf")])
+    page = client.get(speaker.get_absolute_url() + "?treaty=inf").content.decode()
+    assert '<option value="inf" selected>INF</option>' in page
+    assert "None of these statements" not in page
+
+
 def test_a_treaty_or_topic_chosen_among_the_options_costs_no_query(django_assert_num_queries):
     treaty = make_treaty(short_name="New START", slug="new-start")
     topic = Topic.objects.create(name="Verification", slug="verification")

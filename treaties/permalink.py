@@ -11,7 +11,8 @@ deferred on its instance, so a template that asks for it still gets it, with a q
 
 The query is a prepared statement, made on each database connection the first time it is
 asked for there: PostgreSQL took 0.8-1.5 ms to plan it and 0.3 ms to run it. A prepared
-statement lasts as long as its connection (CONN_MAX_AGE), through rollbacks; a connection
+statement lasts as long as its connection (CONN_MAX_AGE), through rollbacks, and is made
+again where it was dropped or a migration changed a column it reads; a connection
 pooler in front of PostgreSQL must keep a client on one server session (PgBouncer's session
 mode: its transaction mode carries protocol-level prepared statements, not SQL's PREPARE).
 """
@@ -20,7 +21,7 @@ import dataclasses
 import weakref
 from pathlib import Path
 
-from django.db import connections, router
+from django.db import DatabaseError, connections, router
 
 from .corrections import HISTORY_ROWS
 from .models import Actor, Role, Source, Statement, Topic, Treaty
@@ -58,7 +59,8 @@ PREPARE = (
         history_rows=HISTORY_ROWS,
     )
 )
-EXECUTE = "EXECUTE permalink (%s, %s)"
+# SQLSTATEs: "prepared statement does not exist", "cached plan must not change result type".
+MISSING, OUTDATED = "26000", "0A000"
 # The connections (psycopg's, one a database session) on which it has been prepared.
 _prepared_on = weakref.WeakSet()
 
@@ -84,11 +86,23 @@ def read_permalink(pk, *, drafts: bool) -> Permalink | None:
     lowest, highest = connection.ops.integer_field_range(Statement._meta.pk.get_internal_type())
     if not lowest <= pk <= highest:  # no row has it, and the database would refuse to look
         return None
+    # The values written in, checked above: EXECUTE takes no bound parameters.
+    execute = f"EXECUTE permalink ({int(pk)}, {'true' if drafts else 'false'})"
     with connection.cursor() as cursor:
         if connection.connection not in _prepared_on:
-            cursor.execute(PREPARE)
-            _prepared_on.add(connection.connection)
-        cursor.execute(EXECUTE, [pk, drafts])
+            _prepare(cursor, connection)
+        try:
+            cursor.execute(execute)
+        except DatabaseError as error:
+            # Prepared before a migration changed a table it reads, or dropped since (DISCARD
+            # ALL): made again, once, where the failure has not spoilt a transaction.
+            state = getattr(error.__cause__, "sqlstate", None)
+            if state not in (MISSING, OUTDATED) or connection.in_atomic_block:
+                raise
+            if state == OUTDATED:
+                cursor.execute("DEALLOCATE permalink")
+            _prepare(cursor, connection)
+            cursor.execute(execute)
         row = cursor.fetchone()
     if row is None:
         return None
@@ -116,6 +130,11 @@ def read_permalink(pk, *, drafts: bool) -> Permalink | None:
         topics=_instances(alias, Topic, topics),
         corrected=corrected,
     )
+
+
+def _prepare(cursor, connection):
+    cursor.execute(PREPARE)
+    _prepared_on.add(connection.connection)
 
 
 def _instance(alias, model, fields, values):

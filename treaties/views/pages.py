@@ -16,7 +16,6 @@ from ..filters import CursorField, EchoingForm, QuickSelect
 from ..lifespans import treaty_lifespans
 from ..models import (
     Actor,
-    ActorKind,
     ActorMerge,
     Event,
     Source,
@@ -171,11 +170,12 @@ def actor_detail(request, slug):
     # The treaties and years to choose from, and the totals, from the speaker's tallies; the
     # treaties' slugs and names from the reference lists.
     said = StatementTally.objects.summary_of(actor)
-    form = ActorStatementFilter(
-        request.GET,
-        treaties=[t for t in reference_lists().treaties if t.pk in said.treaty_ids],
-        years=said.years,
-    )
+    treaties = [t for t in reference_lists().treaties if t.pk in said.treaty_ids]
+    if missing := said.treaty_ids - {treaty.pk for treaty in treaties}:
+        # New since the lists were read, in another process (they are up to a minute old).
+        treaties += Treaty.objects.filter(pk__in=missing).only("slug", "short_name")
+        treaties.sort(key=lambda treaty: treaty.short_name)
+    form = ActorStatementFilter(request.GET, treaties=treaties, years=said.years)
     form.is_valid()
     filters = form.filters(actor)
     # Counted below, by year too, which the timeline's own total cannot.
@@ -211,10 +211,11 @@ def actor_detail(request, slug):
         "events": Event.objects.published()
         .involving(actor)
         .with_display_relations()[:MENTIONS_SHOWN],
-        # Only a state can be a party (the editors' form offers no other kind).
-        "treaties_party_to": list(TreatyParty.objects.filter(state=actor).select_related("treaty"))
-        if actor.kind != ActorKind.PERSON
-        else [],
+        "treaties_party_to": list(
+            TreatyParty.objects.filter(state=actor)
+            .select_related("treaty")
+            .order_by("treaty__short_name")
+        ),
     }
     # The filtered view's tidy URL for the history: empty fields left out.
     clean = query_string(query, after=form.cleaned_data.get("after"))
