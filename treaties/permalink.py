@@ -39,7 +39,7 @@ def _fields(model, names=None):
     ]
 
 
-# (part, model, its fields, alias in the SQL) in the order of the query's columns.
+# (part, its model, its fields) in the order of the query's columns; a part is its alias there.
 PARTS = [
     ("statement", Statement, _fields(Statement)),
     ("speaker", Actor, _fields(Actor)),
