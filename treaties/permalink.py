@@ -26,9 +26,6 @@ from django.db import DatabaseError, connections, router
 from .corrections import HISTORY_ROWS
 from .models import Actor, Role, Source, Statement, Topic, Treaty
 
-# What a previous or next link shows (and the model's order needs).
-NEIGHBOUR_FIELDS = ("id", "slug", "text", "date", "date_precision", "date_approximate")
-
 
 def _fields(model, names=None):
     """The model's columns in the query: every one but a search document, or names."""
@@ -39,6 +36,10 @@ def _fields(model, names=None):
     ]
 
 
+# What a previous or next link shows (and the model's order needs).
+NEIGHBOUR = _fields(Statement, ("id", "slug", "text", "date", "date_precision", "date_approximate"))
+
+
 # (part, its model, its fields) in the order of the query's columns; a part is its alias there.
 PARTS = [
     ("statement", Statement, _fields(Statement)),
@@ -47,15 +48,15 @@ PARTS = [
     ("outlet", Actor, _fields(Actor)),
     ("role", Role, _fields(Role)),
     ("organisation", Actor, _fields(Actor)),
-    ("previous", Statement, _fields(Statement, NEIGHBOUR_FIELDS)),
-    ("next", Statement, _fields(Statement, NEIGHBOUR_FIELDS)),
+    ("previous", Statement, NEIGHBOUR),
+    ("next", Statement, NEIGHBOUR),
 ]
 PREPARE = (
     (Path(__file__).resolve().parent / "sql" / "permalink.sql")
     .read_text()
     .format(
         **{part: ", ".join(f'{part}."{f.column}"' for f in fields) for part, _, fields in PARTS},
-        neighbour=", ".join(f'"{field.column}"' for field in _fields(Statement, NEIGHBOUR_FIELDS)),
+        neighbour=", ".join(f'"{field.column}"' for field in NEIGHBOUR),
         history_rows=HISTORY_ROWS,
     )
 )
@@ -145,10 +146,9 @@ def _instance(alias, model, fields, values):
 
 
 def _instances(alias, model, rows):
-    """Model instances of a json_agg of objects (NULL when there are none), each with some
-    of the model's fields (the others deferred), in the model's order of fields."""
-    instances = []
-    for row in rows or ():
-        names = [field.attname for field in model._meta.concrete_fields if field.attname in row]
-        instances.append(model.from_db(alias, names, [row[name] for name in names]))
-    return instances
+    """Model instances of a json_agg of objects (NULL when there are none), each with the
+    same few of the model's fields (the others deferred), taken in the model's order."""
+    if not rows:
+        return []
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in rows[0]]
+    return [model.from_db(alias, names, [row[name] for name in names]) for row in rows]
