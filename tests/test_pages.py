@@ -599,7 +599,7 @@ def test_the_permalink_query_is_prepared_once_a_connection(client, db):
     client.get(url)
     with connection.cursor() as cursor:  # as on a connection that has not asked for it yet
         cursor.execute("DEALLOCATE permalink")
-    permalink._prepared_on.discard(connection.connection)
+    permalink.QUERY.prepared_on.discard(connection.connection)
     for expected in (["PREPARE", "EXECUTE"], ["EXECUTE"]):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
@@ -838,7 +838,9 @@ def page_urls(record):
 # Pinned so that a new query on a page is a decision, not an accident.
 EXPECTED_QUERIES = {
     "home": 7,  # counts from the tallies and the planner's estimates
-    "treaty": 15,  # + the treaty's signers, the speakers' tallies and recent sources
+    # Its facts in one (treaties/treaty_page.py), its timeline's entries and totals, the
+    # speakers' tallies and latest words, its recent sources.
+    "treaty": 12,
     "actor": 9,
     "actor_filtered": 10,  # + the count of a treaty in a year: not among the actor's summary
     "state": 8,

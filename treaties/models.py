@@ -323,15 +323,6 @@ class TreatyQuerySet(models.QuerySet):
         """Newest first by signature (unsigned ones last): the home page's selection."""
         return self.order_by(F("signed_on").desc(nulls_last=True), "short_name")
 
-    def with_display_relations(self):
-        limits = TreatyLimit.objects.order_by(*within_owner(TreatyLimit))
-        signers = TreatySigner.objects.select_related("signer", "on_behalf_of")
-        return self.prefetch_related(
-            models.Prefetch("limits", limits),
-            models.Prefetch("treatyparty_set", TreatyParty.objects.select_related("state")),
-            models.Prefetch("signers", signers.order_by(*within_owner(TreatySigner))),
-        )
-
 
 class Treaty(models.Model):
     name = models.CharField(max_length=300, help_text="The full official name.")
@@ -541,40 +532,8 @@ class Topic(models.Model):
 
 
 class SourceQuerySet(models.QuerySet):
-    # How far back "recent sources" look: the treaty's latest statements and events.
-    RECENT_RECORDS = 200
-
     def public(self):
         return self.filter(public=True)
-
-    def recent_for_treaty(self, treaty):
-        """Sources of the treaty's latest published statements and events, newest first.
-
-        Taken from its latest RECENT_RECORDS statements and events (each an index range), so
-        the work is the same for a treaty with a million statements as for one with ten.
-        """
-        # statement_id, not statement: the latter orders by the statement's own ordering,
-        # through a join to every statement of the treaty.
-        latest = TreatyStatement.objects.filter(treaty=treaty).order_by("-date", "-statement_id")
-        statements = (
-            Statement.objects.filter(pk__in=latest.values("statement_id")[: self.RECENT_RECORDS])
-            .order_by()
-            .values("source")
-        )
-        latest_events = Event.objects.published().about_treaty(treaty).order_by("-date", "-id")
-        events = (
-            Event.objects.filter(pk__in=latest_events.values("pk")[: self.RECENT_RECORDS])
-            .order_by()
-            .values("source")
-        )
-        # One UNION of the two: with the two subqueries ORed in the WHERE clause, PostgreSQL
-        # reads every source to test them.
-        return (
-            self.filter(pk__in=statements.union(events))
-            .select_related("outlet")
-            .defer("search_vector")
-            .order_by(F("published_on").desc(nulls_last=True), "-pk")
-        )
 
 
 class Source(models.Model):

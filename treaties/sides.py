@@ -17,13 +17,12 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Paginator
 from django.db.models import OuterRef
 
+from .cards import statement_cards
 from .models import (
-    CARD_FIELDS,
     Actor,
     Statement,
     StatementTally,
     TreatyStatement,
-    role_on_the_day,
 )
 from .reference import reference_lists
 
@@ -122,16 +121,8 @@ def sides_page(filters: dict, *, per_page: int = SPEAKERS_PER_PAGE) -> SidesPage
         pk: Speaker(actor=actors[pk], count=count) for pk, count in counts.items() if pk in actors
     }
 
-    latest_ids = [pk for speaker in speakers.values() for pk in speaker.actor.latest]
-    latest = (
-        Statement.objects.filter(pk__in=latest_ids)
-        .select_related("source__outlet")
-        # A card's columns; the speaker is set below.
-        .only(*(field for field in CARD_FIELDS if not field.startswith("speaker__")))
-        .annotate(role_on_the_day=role_on_the_day())
-        .order_by("-date", "-id")
-    )
-    for statement in latest:
+    cards = statement_cards([pk for speaker in speakers.values() for pk in speaker.actor.latest])
+    for statement in sorted(cards.values(), key=lambda card: (card.date, card.pk), reverse=True):
         speaker = speakers[statement.speaker_id]
         statement.speaker = speaker.actor
         speaker.statements.append(statement)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from .cards import statement_cards
 from .dates import DatePrecision
 from .models import Event, Statement, StatementTally, TreatyStatement
 
@@ -205,9 +206,7 @@ def timeline_page(
     # In no order: the keys give it (and an ORDER BY costs Django's compiler a hash of every
     # column selected).
     records = {
-        STATEMENT: Statement.objects.filter(pk__in=ids[STATEMENT]).for_cards().order_by().in_bulk()
-        if ids[STATEMENT]
-        else {},
+        STATEMENT: statement_cards(ids[STATEMENT]),
         EVENT: Event.objects.filter(pk__in=ids[EVENT])
         .with_display_relations()
         .defer("search_vector", "source__search_vector")

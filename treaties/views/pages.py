@@ -4,7 +4,7 @@ import datetime
 
 from django import forms
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -31,6 +31,7 @@ from ..reference import reference_lists
 from ..sharing import quotation_json_ld, setting_phrase
 from ..sides import sides_page
 from ..timeline import timeline_page
+from ..treaty_page import read_treaty, recent_sources
 from .cite import event_page_context, statement_page_context
 from .lists import query_string, render_list
 
@@ -78,12 +79,13 @@ ORDERS = {"newest": "Newest first", "oldest": "Oldest first"}
 # page's render a third of a millisecond.
 TREATY_TIMELINE_SHOWN = 12
 TREATY_SPEAKERS_SHOWN = 8
-TREATY_SOURCES_SHOWN = 20
 
 
 @require_safe
 def treaty_detail(request, slug):
-    treaty = get_object_or_404(Treaty.objects.with_display_relations(), slug=slug)
+    treaty = read_treaty(slug)
+    if treaty is None:
+        raise Http404("No treaty has this address.")
     order = request.GET.get("order", "newest")
     order_message = ""
     if order not in ORDERS:
@@ -105,7 +107,7 @@ def treaty_detail(request, slug):
         # Most statements first, then the latest, whichever side they are on.
         "speakers": sides.speakers,
         "speakers_total": sides.page.paginator.count,
-        "sources": Source.objects.recent_for_treaty(treaty)[:TREATY_SOURCES_SHOWN],
+        "sources": recent_sources(treaty),
     }
     return render_list(
         request, "treaties/treaty_detail.html", context, partials=["treaty-timeline"]
