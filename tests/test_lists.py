@@ -438,10 +438,11 @@ def test_who_said_what_empty(client, record):
     assert "No published statements match on Missiles yet." in html
 
 
-# Count and page of speaker rows, the speakers with their latest statements' ids, the
-# statements (with the speakers' roles on the day), the statement count. The sides' names and
-# the treaty and topic choices come from the cache (treaties/reference.py), read first.
-WHO_QUERIES = 5
+# The speakers with their number and their latest statements' ids (sql/speakers.sql), the
+# statements as cards (with the speakers' roles on the day), the statement count. The sides'
+# names and the treaty and topic choices come from the cache (treaties/reference.py), read
+# first.
+WHO_QUERIES = 3
 
 
 def test_who_said_what_query_count_is_constant(client, record, django_assert_num_queries):

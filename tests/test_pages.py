@@ -838,9 +838,10 @@ def page_urls(record):
 # Pinned so that a new query on a page is a decision, not an accident.
 EXPECTED_QUERIES = {
     "home": 7,  # counts from the tallies and the planner's estimates
-    # Its facts in one (treaties/treaty_page.py), its timeline's entries and totals, the
-    # speakers' tallies and latest words, its recent sources.
-    "treaty": 12,
+    # Its facts in one (treaties/treaty_page.py), its timeline's entries (statements, events,
+    # cards) and totals (statements, events), the speakers (sql/speakers.sql) and their latest
+    # words, its recent sources.
+    "treaty": 10,
     "actor": 9,
     "actor_filtered": 10,  # + the count of a treaty in a year: not among the actor's summary
     "state": 8,

@@ -1,5 +1,6 @@
 """The prepared queries (treaties/prepared.py) give what the ORM gave: statement cards
-(treaties/cards.py), a treaty's facts and its recent sources (treaties/treaty_page.py)."""
+(treaties/cards.py), a treaty's facts and its recent sources (treaties/treaty_page.py), the
+speakers of who said what (treaties/sides.py)."""
 
 import datetime
 
@@ -13,10 +14,12 @@ from treaties.models import (
     Role,
     Statement,
     Status,
+    Topic,
     TreatyLimit,
     TreatyParty,
     TreatySigner,
 )
+from treaties.sides import sides_page
 from treaties.treaty_page import RECENT_RECORDS, SOURCES_SHOWN, read_treaty, recent_sources
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +166,82 @@ def test_recent_sources_stop_at_what_the_page_shows():
 
 def test_an_unknown_treaty_page_is_not_found(client):
     assert client.get("/treaties/no-such-treaty/").status_code == 404
+
+
+def expected_speakers(treaty=None, topic=None):
+    """Who said what, worked out the slow way: each speaker's published statements on the
+    treaty and topic, most first, then the latest, then by id; and their latest three ids."""
+    statements = Statement.objects.published().filter(speaker__isnull=False)
+    if treaty:
+        statements = statements.filter(treaties=treaty)
+    if topic:
+        statements = statements.filter(topics=topic)
+    said = {}
+    for pk, speaker, date in statements.values_list("pk", "speaker_id", "date"):
+        said.setdefault(speaker, []).append((date, pk))
+    order = sorted(
+        said, key=lambda speaker: (-len(said[speaker]), -max(said[speaker])[0].toordinal(), speaker)
+    )
+    return [
+        (speaker, len(said[speaker]), [pk for _, pk in sorted(said[speaker], reverse=True)[:3]])
+        for speaker in order
+    ]
+
+
+@pytest.fixture
+def said():
+    treaties = [make_treaty(), make_treaty()]
+    topics = [Topic.objects.create(name=f"Topic {n}", slug=f"topic-{n}") for n in range(2)]
+    speakers = [make_actor(country=country) for country in ("RU", "US", "", "RU", "US", "")]
+    for n in range(48):
+        statement = make_statement(
+            speaker=speakers[n % 6],
+            treaties=treaties[: n // 2 % 3],  # none, the first, or both
+            date=datetime.date(2020, 1, 1) + datetime.timedelta(days=n * 7 % 30),
+            status=Status.DRAFT if n % 11 == 5 else Status.PUBLISHED,
+        )
+        statement.topics.set(topics[: n // 3 % 3])  # none, the first, or both
+    for speaker in speakers:  # the latest words of each, not yet published
+        draft = make_statement(
+            speaker=speaker, treaties=treaties, date=datetime.date(2021, 1, 1), status=Status.DRAFT
+        )
+        draft.topics.set(topics)
+    return treaties, topics
+
+
+@pytest.mark.parametrize("with_treaty", [False, True])
+@pytest.mark.parametrize("with_topic", [False, True])
+def test_who_said_what_reads_each_shape_as_the_orm_would(said, with_treaty, with_topic):
+    treaties, topics = said
+    filters = {"treaty": treaties[0] if with_treaty else None}
+    filters["topic"] = topics[1] if with_topic else None
+    expected = expected_speakers(**filters)
+    assert len(expected) > 2  # enough to tell the orders apart
+    page = sides_page(filters, per_page=2)
+    assert page.page.paginator.count == len(expected)
+    found = [
+        (speaker.actor.pk, speaker.count, [s.pk for s in speaker.statements])
+        for speaker in page.speakers
+    ]
+    assert found == expected[:2]
+    filters["page"] = 2
+    second = sides_page(filters, per_page=2).speakers
+    assert [speaker.actor.pk for speaker in second] == [pk for pk, _, _ in expected[2:4]]
+
+
+def test_who_said_what_past_the_last_page_shows_the_last(said, django_assert_num_queries):
+    treaties, _ = said
+    last = (len(expected_speakers(treaty=treaties[0])) + 1) // 2
+    sides_page({"treaty": treaties[0], "page": 99}, per_page=2)  # prepares the queries
+    with django_assert_num_queries(3):  # the speakers, again for the last page, their cards
+        page = sides_page({"treaty": treaties[0], "page": 99}, per_page=2)
+    assert page.out_of_range and page.page.number == last
+    assert (
+        page.speakers
+        and page.speakers == sides_page({"treaty": treaties[0], "page": last}, per_page=2).speakers
+    )
+
+
+def test_who_said_what_about_a_treaty_nobody_spoke_of():
+    page = sides_page({"treaty": make_treaty()})
+    assert page.page.paginator.count == 0 and page.speakers == [] and not page.out_of_range

@@ -29,11 +29,12 @@ MISSING, OUTDATED = "26000", "0A000"
 
 
 class PreparedQuery:
-    """sql/<file>, a PREPARE of a statement called name, its column lists filled in by format."""
+    """sql/<file>, a PREPARE of a statement called name ({name} there), its column lists and
+    other parts filled in by format."""
 
     def __init__(self, name: str, file: str, **lists):
         self.name = name
-        self.statement = (SQL_FOLDER / file).read_text().format(**lists)
+        self.statement = (SQL_FOLDER / file).read_text().format(name=name, **lists)
         # The connections (psycopg's, one a database session) it has been prepared on.
         self.prepared_on = weakref.WeakSet()
 

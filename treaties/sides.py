@@ -4,26 +4,21 @@ A page is a slice of the speakers (those who said most first, then the latest), 
 their latest few statements; the rest are one link away on the timeline. The speakers and
 their counts come from StatementTally, the summary the database keeps, and each speaker's
 latest statements from an index (a LIMITed subquery per speaker, read with the speakers), so
-a page reads a few hundred rows however many statements there are. Queries per page: the
-speakers (count and page), the speakers with their latest statements' ids, the statements
-themselves with their speakers' roles on the day, and the total where a page shows it (the
-names of the sides come from reference_lists()).
+a page reads a few hundred rows however many statements there are. Queries per page, each
+prepared once a connection (treaties/prepared.py): the speakers, with their number and their
+latest statements' ids (sql/speakers.sql); the statements as cards (treaties/cards.py); the
+total where a page shows it. The names of the sides come from reference_lists().
 """
 
 import functools
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Paginator
-from django.db.models import OuterRef
+from django.db import router
 
 from .cards import statement_cards
-from .models import (
-    Actor,
-    Statement,
-    StatementTally,
-    TreatyStatement,
-)
+from .models import Actor, Statement, StatementTally
+from .prepared import PreparedQuery, columns, fields_of, instance
 from .reference import reference_lists
 
 SPEAKERS_PER_PAGE = 12
@@ -39,20 +34,39 @@ def statements_for(filters: dict):
     return statements
 
 
-def latest_of_speaker(filters: dict, per_speaker: int) -> ArraySubquery:
-    """Ids of the outer actor's latest statements on the filters' treaty and topic, as an
-    array: a LIMITed read, per speaker, of the index that serves it."""
-    if treaty := filters.get("treaty"):
-        rows = TreatyStatement.objects.filter(treaty=treaty, speaker_id=OuterRef("pk"))
-        pk_field = "statement_id"
-        if topic := filters.get("topic"):
-            rows = rows.filter(statement__topics=topic)
-    else:
-        rows = Statement.objects.published().filter(speaker_id=OuterRef("pk"))
-        pk_field = "id"
-        if topic := filters.get("topic"):
-            rows = rows.filter(topics=topic)
-    return ArraySubquery(rows.order_by("-date", f"-{pk_field}").values(pk_field)[:per_speaker])
+# The ids of the outer speaker's (actor's) latest statements on treaty $1 and/or topic $2, by
+# whether each is given, read from the index that serves them: a treaty's from TreatyStatement.
+LATEST = {
+    (True, False): """
+        SELECT latest.statement_id FROM treaties_treatystatement latest
+        WHERE latest.treaty_id = $1 AND latest.speaker_id = actor.id
+        ORDER BY latest.date DESC, latest.statement_id DESC LIMIT {per_speaker}""",
+    (True, True): """
+        SELECT latest.statement_id FROM treaties_treatystatement latest
+        JOIN treaties_statement_topics about ON about.statement_id = latest.statement_id
+        WHERE latest.treaty_id = $1 AND latest.speaker_id = actor.id AND about.topic_id = $2
+        ORDER BY latest.date DESC, latest.statement_id DESC LIMIT {per_speaker}""",
+    (False, True): """
+        SELECT latest.id FROM treaties_statement latest
+        JOIN treaties_statement_topics about ON about.statement_id = latest.id
+        WHERE latest.status = 'published' AND latest.speaker_id = actor.id
+          AND about.topic_id = $2
+        ORDER BY latest.date DESC, latest.id DESC LIMIT {per_speaker}""",
+    (False, False): """
+        SELECT latest.id FROM treaties_statement latest
+        WHERE latest.status = 'published' AND latest.speaker_id = actor.id
+        ORDER BY latest.date DESC, latest.id DESC LIMIT {per_speaker}""",
+}
+ACTOR = fields_of(Actor, ("id", "name", "slug", "kind", "country"))
+SPEAKERS = {
+    shape: PreparedQuery(
+        "speakers_{}_{}".format(*(("treaty", "any")[not shape[0]], ("topic", "any")[not shape[1]])),
+        "speakers.sql",
+        actor=columns("actor", ACTOR),
+        latest=latest.format(per_speaker=STATEMENTS_PER_SPEAKER),
+    )
+    for shape, latest in LATEST.items()
+}
 
 
 @dataclass
@@ -100,26 +114,46 @@ class SidesPage:
         )
 
 
-def sides_page(filters: dict, *, per_page: int = SPEAKERS_PER_PAGE) -> SidesPage:
-    speaker_rows = StatementTally.objects.speakers(
-        treaty=filters.get("treaty"), topic=filters.get("topic")
-    ).values("speaker_id", "statements")
-    requested = filters.get("page")
-    page = Paginator(speaker_rows, per_page).get_page(requested)
-    counts = {row["speaker_id"]: row["statements"] for row in page.object_list}
+class _SpeakerRows:
+    """The speakers as Paginator reads a list: count(), then one page's slice. The first page
+    asked for comes with the count, in one query; another (the last, where the one asked for
+    is past the end) takes a second."""
 
-    actors = (
-        Actor.objects.filter(pk__in=counts)
-        .annotate(latest=latest_of_speaker(filters, STATEMENTS_PER_SPEAKER))
-        .only("pk", "name", "slug", "kind", "country")
-        .order_by()
-        .in_bulk()
-    )
-    # A speaker is never deleted while a statement names them (PROTECT); the check only
-    # guards against a summary row read in the instant of a concurrent change.
-    speakers = {
-        pk: Speaker(actor=actors[pk], count=count) for pk, count in counts.items() if pk in actors
-    }
+    def __init__(self, filters: dict, first: int, per_page: int):
+        treaty, topic = filters.get("treaty"), filters.get("topic")
+        self.query = SPEAKERS[bool(treaty), bool(topic)]
+        self.keys = (treaty.pk if treaty else 0, topic.pk if topic else 0)  # 0: any (the tally's)
+        self.alias = router.db_for_read(StatementTally)
+        self.total, self.start, self.rows = self._read(first, per_page)
+
+    def _read(self, start, limit):
+        found = self.query.execute(self.alias, *self.keys, limit, start)
+        total = found[0][0]
+        # A speaker is never deleted while a statement names them (PROTECT); the check only
+        # guards against a summary row read in the instant of a concurrent change.
+        rows = [row[1:] for row in found if row[2] is not None]
+        return total, start, rows
+
+    def count(self):
+        return self.total
+
+    def __getitem__(self, page: slice):
+        if page.start != self.start:
+            _, self.start, self.rows = self._read(page.start, page.stop - page.start)
+        return self.rows
+
+
+def sides_page(filters: dict, *, per_page: int = SPEAKERS_PER_PAGE) -> SidesPage:
+    requested = filters.get("page")
+    first = (requested - 1) * per_page if requested and requested > 0 else 0
+    rows = _SpeakerRows(filters, first, per_page)
+    page = Paginator(rows, per_page).get_page(requested)
+    speakers = {}
+    for statements, *values in page.object_list:
+        latest = values.pop()
+        actor = instance(rows.alias, Actor, ACTOR, values)
+        actor.latest = latest
+        speakers[actor.pk] = Speaker(actor=actor, count=statements)
 
     cards = statement_cards([pk for speaker in speakers.values() for pk in speaker.actor.latest])
     for statement in sorted(cards.values(), key=lambda card: (card.date, card.pk), reverse=True):
