@@ -842,9 +842,11 @@ EXPECTED_QUERIES = {
     # cards) and totals (statements, events), the speakers (sql/speakers.sql) and their latest
     # words, its recent sources.
     "treaty": 10,
-    "actor": 9,
-    "actor_filtered": 10,  # + the count of a treaty in a year: not among the actor's summary
-    "state": 8,
+    # Its record in one (treaties/actor_page.py), its statements' keys and cards, the
+    # statements mentioning it, the events involving it.
+    "actor": 5,
+    "actor_filtered": 6,  # + the count of a treaty in a year: not among the actor's summary
+    "state": 4,  # a state says nothing here: no statements' cards
     # Everything in one (treaties/permalink.py), + its corrections: the quote was saved again
     # after it was published. The lists in context come later.
     "statement": 2,

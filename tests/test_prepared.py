@@ -1,15 +1,17 @@
 """The prepared queries (treaties/prepared.py) give what the ORM gave: statement cards
 (treaties/cards.py), a treaty's facts and its recent sources (treaties/treaty_page.py), the
-speakers of who said what (treaties/sides.py)."""
+speakers of who said what (treaties/sides.py), an actor's record (treaties/actor_page.py)."""
 
 import datetime
 
 import pytest
 
 from tests.conftest import make_actor, make_event, make_source, make_statement, make_treaty
+from treaties.actor_page import read_actor
 from treaties.cards import statement_cards
 from treaties.models import (
     CARD_FIELDS,
+    Actor,
     ActorKind,
     Role,
     Statement,
@@ -18,6 +20,7 @@ from treaties.models import (
     TreatyLimit,
     TreatyParty,
     TreatySigner,
+    speaker_roles,
 )
 from treaties.sides import sides_page
 from treaties.treaty_page import RECENT_RECORDS, SOURCES_SHOWN, read_treaty, recent_sources
@@ -245,3 +248,50 @@ def test_who_said_what_past_the_last_page_shows_the_last(said, django_assert_num
 def test_who_said_what_about_a_treaty_nobody_spoke_of():
     page = sides_page({"treaty": make_treaty()})
     assert page.page.paginator.count == 0 and page.speakers == [] and not page.out_of_range
+
+
+def test_an_actor_is_read_with_its_record_in_its_order(django_assert_num_queries):
+    ministry = make_actor(name="Ministry", kind=ActorKind.GOVERNMENT_BODY)
+    person = make_actor(name="Maria Zakharova", aliases=["Захарова", "Zajárova"])
+    Role.objects.create(actor=person, title="Director", start_date=datetime.date(2015, 8, 1))
+    Role.objects.create(actor=person, title="Undated", organisation=ministry)
+    Role.objects.create(
+        actor=person,
+        title="Deputy",
+        organisation=ministry,
+        start_date=datetime.date(2011, 1, 1),
+        end_date=datetime.date(2015, 7, 31),
+    )
+    treaty = make_treaty()
+    make_statement(speaker=person, treaties=[treaty], date=datetime.date(2022, 11, 8))
+    make_statement(speaker=person, date=datetime.date(2021, 3, 1))
+    make_statement(speaker=person, status=Status.DRAFT)
+    read_actor(person.slug)  # the first on a connection prepares the query
+    with django_assert_num_queries(1):
+        found = read_actor(person.slug)
+        roles = [(role.title, role.organisation, role.period) for role in found.actor.roles.all()]
+        aliases = [alias.name for alias in found.actor.aliases.all()]
+        on_the_day = str(found.actor.role_on(datetime.date(2012, 1, 1)))
+    assert found.actor == person and found.actor.created_at == person.created_at
+    assert [title for title, _, _ in roles] == ["Undated", "Deputy", "Director"]
+    assert roles[1] == ("Deputy", ministry, "1 January 2011 – 31 July 2015")
+    orm = Actor.objects.prefetch_related(speaker_roles("roles")).get(pk=person.pk)
+    assert roles[2][1] is None and on_the_day == str(orm.role_on(datetime.date(2012, 1, 1)))
+    assert aliases == ["Zajárova", "Захарова"]
+    assert found.parties == []
+    assert (found.said.count(), found.said.count(treaty=treaty)) == (2, 1)
+    assert found.said.years == [2022, 2021] and found.said.treaty_ids == {treaty.pk}
+
+
+def test_a_state_is_read_with_the_treaties_it_is_party_to():
+    state = make_actor(name="Russia", kind=ActorKind.STATE, country="RU")
+    zeta, alpha = make_treaty(short_name="Zeta"), make_treaty(short_name="Alpha")
+    TreatyParty.objects.create(treaty=zeta, state=state)
+    TreatyParty.objects.create(treaty=alpha, state=state, withdrew_on=datetime.date(2019, 8, 2))
+    found = read_actor(state.slug)
+    assert [party.treaty for party in found.parties] == [alpha, zeta]
+    assert found.parties[0].withdrew_on == datetime.date(2019, 8, 2)
+    assert found.parties[0].treaty.get_absolute_url() == alpha.get_absolute_url()
+    assert list(found.actor.roles.all()) == list(found.actor.aliases.all()) == []
+    assert found.said.count() == 0 and found.said.years == []
+    assert read_actor("no-such-actor") is None

@@ -131,9 +131,6 @@ class ActorQuerySet(models.QuerySet):
     def people(self):
         return self.filter(kind=ActorKind.PERSON)
 
-    def with_display_relations(self):
-        return self.prefetch_related("aliases", speaker_roles("roles"))
-
 
 class Actor(models.Model):
     kind = models.CharField(max_length=20, choices=ActorKind)
@@ -1024,19 +1021,12 @@ class StatementTallyQuerySet(models.QuerySet):
             treaty_id=_key(treaty), topic_id=_key(topic), year=0, speaker_id__gt=0
         ).order_by("-statements", "-latest", "speaker_id")
 
-    def summary_of(self, speaker) -> "SpeakerSummary":
-        """What an actor page counts and offers, in one read of a few dozen indexed rows:
-        speaker's published statements in all, about each treaty, and in each year."""
-        rows = self.filter(Q(treaty_id=0) | Q(year=0), speaker_id=_key(speaker), topic_id=0)
-        return SpeakerSummary(
-            {
-                (treaty, year): n
-                for treaty, year, n in rows.values_list("treaty_id", "year", "statements")
-            }
-        )
-
 
 class SpeakerSummary(NamedTuple):
+    """What an actor page counts and offers, from a few dozen rows of StatementTally read with
+    the actor (treaties/actor_page.py): the speaker's published statements in all, about each
+    treaty, and in each year."""
+
     # Statements by (treaty id, year), 0 meaning all: (t, 0), (0, y) and (0, 0) only.
     statements: dict
 

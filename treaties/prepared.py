@@ -127,5 +127,27 @@ def instances(alias, model, objects, fields=None):
     ]
 
 
+def pairs(alias, rows, *parts):
+    """Each row of a json_agg of json_build_arrays of json_objects as instances, one of each
+    (model, fields) in parts: (a, b) for each row."""
+    lists = [
+        instances(alias, model, [row[index] for row in rows or ()], fields)
+        for index, (model, fields) in enumerate(parts)
+    ]
+    return zip(*lists, strict=True)
+
+
+def prefetched(record, name, objects):
+    """Sets objects as record's reverse relation name, each of them pointing back to it, as
+    prefetch_related() leaves them: the related manager's all() is the list, without a query."""
+    manager = getattr(record, name)
+    for found in objects:
+        setattr(found, manager.field.name, record)
+    queryset = manager.get_queryset()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    record.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
 # Fields whose values JSON carries as something else (a date as its ISO text).
 NOT_JSON = {"DateField", "DateTimeField", "TimeField", "DecimalField", "UUIDField"}

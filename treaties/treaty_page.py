@@ -10,7 +10,16 @@ sql/treaty_sources.sql) and prepared once a connection (treaties/prepared.py).
 from django.db import router
 
 from .models import Actor, Source, Treaty, TreatyLimit, TreatyParty, TreatySigner
-from .prepared import PreparedQuery, columns, fields_of, instance, instances, json_object
+from .prepared import (
+    PreparedQuery,
+    columns,
+    fields_of,
+    instance,
+    instances,
+    json_object,
+    pairs,
+    prefetched,
+)
 
 TREATY = fields_of(Treaty)
 SOURCE, OUTLET = fields_of(Source), fields_of(Actor)
@@ -52,26 +61,20 @@ def read_treaty(slug: str) -> Treaty | None:
         return None
     values = iter(rows[0])
     treaty = instance(alias, Treaty, TREATY, [next(values) for _ in TREATY])
-    limits, parties, signers = (row or [] for row in values)
-    _prefetched(treaty, "limits", instances(alias, TreatyLimit, limits, LIMIT))
-    _prefetched(
-        treaty,
-        "treatyparty_set",
-        [
-            _with(party, state=state)
-            for party, state in _pairs(alias, parties, (TreatyParty, PARTY), (Actor, NAMED))
-        ],
-    )
-    _prefetched(
-        treaty,
-        "signers",
-        [
-            _with(signer, signer=person, on_behalf_of=behalf)
-            for signer, person, behalf in _pairs(
-                alias, signers, (TreatySigner, SIGNER), (Actor, NAMED), (Actor, NAMED)
-            )
-        ],
-    )
+    limits, parties, signers = values
+    prefetched(treaty, "limits", instances(alias, TreatyLimit, limits, LIMIT))
+    found = []
+    for party, state in pairs(alias, parties, (TreatyParty, PARTY), (Actor, NAMED)):
+        party.state = state
+        found.append(party)
+    prefetched(treaty, "treatyparty_set", found)
+    found = []
+    for signer, person, behalf in pairs(
+        alias, signers, (TreatySigner, SIGNER), (Actor, NAMED), (Actor, NAMED)
+    ):
+        signer.signer, signer.on_behalf_of = person, behalf
+        found.append(signer)
+    prefetched(treaty, "signers", found)
     return treaty
 
 
@@ -85,26 +88,3 @@ def recent_sources(treaty: Treaty) -> list[Source]:
         source.outlet = instance(alias, Actor, OUTLET, row[len(SOURCE) :])
         sources.append(source)
     return sources
-
-
-def _pairs(alias, rows, *parts):
-    """Each row of a json_agg of json_build_arrays as instances, one of each (model, fields)."""
-    lists = [
-        instances(alias, model, [row[index] for row in rows], fields)
-        for index, (model, fields) in enumerate(parts)
-    ]
-    return zip(*lists, strict=True)
-
-
-def _with(instance, **related):
-    for name, value in related.items():
-        setattr(instance, name, value)
-    return instance
-
-
-def _prefetched(treaty, name, objects):
-    # As prefetch_related() leaves them: the related manager's all() is the list.
-    queryset = getattr(treaty, name).get_queryset()
-    queryset._result_cache = objects
-    queryset._prefetch_done = True
-    treaty.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from intake.models import surrounding
 
+from ..actor_page import read_actor
 from ..filters import CursorField, EchoingForm, QuickSelect
 from ..lifespans import treaty_lifespans
 from ..models import (
@@ -23,7 +24,6 @@ from ..models import (
     StatementTally,
     Status,
     Treaty,
-    TreatyParty,
     estimated_count,
 )
 from ..permalink import read_permalink
@@ -162,16 +162,15 @@ class ActorStatementFilter(EchoingForm):
 
 @require_safe
 def actor_detail(request, slug):
-    try:
-        actor = Actor.objects.with_display_relations().get(slug=slug)
-    except Actor.DoesNotExist:
+    record = read_actor(slug)
+    if record is None:
         # A merged actor's old address moves to the record it was merged into.
         if winner := ActorMerge.objects.winner_of(loser_slug=slug):
             return redirect(winner, permanent=True)
-        raise Http404 from None
+        raise Http404("No actor has this address.")
+    actor, said = record.actor, record.said
     # The treaties and years to choose from, and the totals, from the speaker's tallies; the
     # treaties' slugs and names from the reference lists.
-    said = StatementTally.objects.summary_of(actor)
     treaties = [t for t in reference_lists().treaties if t.pk in said.treaty_ids]
     if missing := said.treaty_ids - {treaty.pk for treaty in treaties}:
         # New since the lists were read, in another process (they are up to a minute old).
@@ -213,11 +212,7 @@ def actor_detail(request, slug):
         "events": Event.objects.published()
         .involving(actor)
         .with_display_relations()[:MENTIONS_SHOWN],
-        "treaties_party_to": list(
-            TreatyParty.objects.filter(state=actor)
-            .select_related("treaty")
-            .order_by("treaty__short_name")
-        ),
+        "treaties_party_to": record.parties,
     }
     # The filtered view's tidy URL for the history: empty fields left out.
     clean = query_string(query, after=form.cleaned_data.get("after"))
