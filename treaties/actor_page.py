@@ -17,8 +17,8 @@ from .prepared import (
     fields_of,
     instance,
     instances,
+    joined,
     json_object,
-    pairs,
     prefetched,
 )
 
@@ -59,17 +59,13 @@ def read_actor(slug: str) -> ActorRecord | None:
     actor = instance(alias, Actor, ACTOR, [next(values) for _ in ACTOR])
     aliases, roles, parties, said = values
     prefetched(actor, "aliases", instances(alias, ActorAlias, aliases, ALIAS))
-    found = []
-    for role, organisation in pairs(alias, roles, (Role, ROLE), (Actor, ORGANISATION)):
-        role.organisation = organisation
-        found.append(role)
-    prefetched(actor, "roles", found)
-    found = []
-    for party, treaty in pairs(alias, parties, (TreatyParty, PARTY), (Treaty, TREATY)):
-        party.treaty, party.state = treaty, actor
-        found.append(party)
+    prefetched(
+        actor, "roles", joined(alias, roles, (Role, ROLE), organisation=(Actor, ORGANISATION))
+    )
+    parties = joined(alias, parties, (TreatyParty, PARTY), treaty=(Treaty, TREATY))
+    prefetched(actor, "treatyparty_set", parties)
     return ActorRecord(
         actor=actor,
-        parties=found,
+        parties=parties,
         said=SpeakerSummary({(treaty, year): n for treaty, year, n in said or ()}),
     )

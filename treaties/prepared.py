@@ -127,14 +127,19 @@ def instances(alias, model, objects, fields=None):
     ]
 
 
-def pairs(alias, rows, *parts):
-    """Each row of a json_agg of json_build_arrays of json_objects as instances, one of each
-    (model, fields) in parts: (a, b) for each row."""
-    lists = [
-        instances(alias, model, [row[index] for row in rows or ()], fields)
-        for index, (model, fields) in enumerate(parts)
-    ]
-    return zip(*lists, strict=True)
+def joined(alias, rows, part, **related):
+    """Model instances of a json_agg of json_build_arrays of json_objects: of the first object
+    in each, part (model, fields), with the next ones set as its related fields, each named
+    with its (model, fields) in the order of the array."""
+    rows = rows or []
+    model, fields = part
+    found = instances(alias, model, [row[0] for row in rows], fields)
+    for index, (name, (model, fields)) in enumerate(related.items(), start=1):
+        for record, other in zip(
+            found, instances(alias, model, [row[index] for row in rows], fields), strict=True
+        ):
+            setattr(record, name, other)
+    return found
 
 
 def prefetched(record, name, objects):

@@ -16,8 +16,8 @@ from .prepared import (
     fields_of,
     instance,
     instances,
+    joined,
     json_object,
-    pairs,
     prefetched,
 )
 
@@ -63,18 +63,22 @@ def read_treaty(slug: str) -> Treaty | None:
     treaty = instance(alias, Treaty, TREATY, [next(values) for _ in TREATY])
     limits, parties, signers = values
     prefetched(treaty, "limits", instances(alias, TreatyLimit, limits, LIMIT))
-    found = []
-    for party, state in pairs(alias, parties, (TreatyParty, PARTY), (Actor, NAMED)):
-        party.state = state
-        found.append(party)
-    prefetched(treaty, "treatyparty_set", found)
-    found = []
-    for signer, person, behalf in pairs(
-        alias, signers, (TreatySigner, SIGNER), (Actor, NAMED), (Actor, NAMED)
-    ):
-        signer.signer, signer.on_behalf_of = person, behalf
-        found.append(signer)
-    prefetched(treaty, "signers", found)
+    prefetched(
+        treaty,
+        "treatyparty_set",
+        joined(alias, parties, (TreatyParty, PARTY), state=(Actor, NAMED)),
+    )
+    prefetched(
+        treaty,
+        "signers",
+        joined(
+            alias,
+            signers,
+            (TreatySigner, SIGNER),
+            signer=(Actor, NAMED),
+            on_behalf_of=(Actor, NAMED),
+        ),
+    )
     return treaty
 
 
