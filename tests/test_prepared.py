@@ -5,16 +5,22 @@ speakers of who said what (treaties/sides.py), an actor's record (treaties/actor
 import datetime
 
 import pytest
+from django.db import connection
 
 from tests.conftest import make_actor, make_event, make_source, make_statement, make_treaty
+from treaties import prepared
 from treaties.actor_page import read_actor
 from treaties.cards import statement_cards
 from treaties.models import (
     CARD_FIELDS,
+    TALLY_COUNT,
     Actor,
     ActorKind,
+    Event,
+    EventKind,
     Role,
     Statement,
+    StatementTally,
     Status,
     Topic,
     TreatyLimit,
@@ -22,13 +28,14 @@ from treaties.models import (
     TreatySigner,
     speaker_roles,
 )
+from treaties.prepared import PreparedQuery
 from treaties.sides import sides_page
 from treaties.treaty_page import RECENT_RECORDS, SOURCES_SHOWN, read_treaty, recent_sources
 
 pytestmark = pytest.mark.django_db
 
 
-def test_cards_are_the_orms_cards():
+def test_cards_are_the_orms_cards(django_assert_num_queries):
     ministry = make_actor(name="Ministry", kind=ActorKind.GOVERNMENT_BODY)
     speaker = make_actor(name="Speaker")
     Role.objects.create(actor=speaker, title="Spokeswoman", organisation=ministry)
@@ -42,13 +49,18 @@ def test_cards_are_the_orms_cards():
     cards = statement_cards([*ids, 2**40])  # an id no row has is left out
     orm = Statement.objects.filter(pk__in=ids).for_cards().in_bulk()
     assert cards.keys() == orm.keys() == set(ids)
-    for pk, card in cards.items():
-        expected = orm[pk]
-        assert card.get_deferred_fields() == expected.get_deferred_fields()
-        for name in CARD_FIELDS:
-            path = name.split("__")
-            assert _follow(card, path) == _follow(expected, path), name
-        assert card.role_on_the_day == expected.role_on_the_day
+    with django_assert_num_queries(0):  # every column a card reads, of each part, is there
+        for pk, card in cards.items():
+            expected = orm[pk]
+            for path in ([], ["speaker"], ["source"], ["source", "outlet"]):
+                found, wanted = _follow(card, path), _follow(expected, path)
+                assert (found and found.get_deferred_fields()) == (
+                    wanted and wanted.get_deferred_fields()
+                ), path
+            for name in CARD_FIELDS:
+                path = name.split("__")
+                assert _follow(card, path) == _follow(expected, path), name
+            assert card.role_on_the_day == expected.role_on_the_day
     assert cards[ids[0]].role_on_the_day == "Spokeswoman, Ministry"
     assert cards[ids[0]].source.outlet == outlet
     assert cards[ids[2]].speaker is None and cards[ids[2]].source is None
@@ -112,7 +124,9 @@ def test_a_treaty_without_facts_or_with_an_unknown_slug():
     assert read_treaty("bare") is not None
 
 
-def test_a_treatys_recent_sources_are_its_latest_records_sources_newest_first():
+def test_a_treatys_recent_sources_are_its_latest_records_sources_newest_first(
+    django_assert_num_queries,
+):
     treaty, other = make_treaty(), make_treaty()
     old = make_source(title="Old", published_on=datetime.date(2001, 1, 1))
     new = make_source(title="New", published_on=datetime.date(2024, 1, 1))
@@ -129,7 +143,9 @@ def test_a_treatys_recent_sources_are_its_latest_records_sources_newest_first():
     # By date, the later of a day's first (the event's is newer than "With outlet"), undated last.
     titles = [source.title for source in sources]
     assert titles == ["New", "Event's", "With outlet", "Old", "Undated"]
-    assert next(s for s in sources if s.title == "With outlet").outlet == outlet
+    with django_assert_num_queries(0):
+        assert next(s for s in sources if s.title == "With outlet").outlet.name == "Outlet"
+        assert sources[0].outlet is None
 
 
 def test_recent_sources_look_no_further_back_than_the_latest_records():
@@ -153,6 +169,28 @@ def test_recent_sources_look_no_further_back_than_the_latest_records():
     )
     Statement.treaties.through.objects.bulk_create(
         Statement.treaties.through(statement=statement, treaty=treaty) for statement in latest
+    )
+    assert [source.title for source in recent_sources(treaty)] == ["Recent"]
+
+
+def test_recent_sources_look_no_further_back_than_the_latest_events():
+    treaty, recent = make_treaty(), make_source(title="Recent")
+    make_event(
+        source=make_source(title="Too far back"), treaties=[treaty], date=datetime.date(2000, 1, 1)
+    )
+    latest = Event.objects.bulk_create(
+        Event(
+            title=f"Event {n}",
+            slug=f"latest-{n}",
+            kind=EventKind.MEETING,
+            date=datetime.date(2022, 1, 1),
+            source=recent,
+            status=Status.PUBLISHED,
+        )
+        for n in range(RECENT_RECORDS)
+    )
+    Event.treaties.through.objects.bulk_create(
+        Event.treaties.through(event=event, treaty=treaty) for event in latest
     )
     assert [source.title for source in recent_sources(treaty)] == ["Recent"]
 
@@ -295,3 +333,40 @@ def test_a_state_is_read_with_the_treaties_it_is_party_to():
     assert list(found.actor.roles.all()) == list(found.actor.aliases.all()) == []
     assert found.said.count() == 0 and found.said.years == []
     assert read_actor("no-such-actor") is None
+
+
+def test_who_said_what_pages_no_list_has_show_the_last(said):
+    treaties, _ = said
+    last = sides_page({"treaty": treaties[0], "page": 2}, per_page=2)
+    for page in (0, -3, 10**19):  # the last: beyond a bigint offset
+        found = sides_page({"treaty": treaties[0], "page": page}, per_page=2)
+        assert found.out_of_range and found.page.number == last.page.number
+        assert [s.actor for s in found.speakers] == [s.actor for s in last.speakers]
+
+
+def test_two_prepared_queries_cannot_share_a_name():
+    with pytest.raises(ValueError, match="already a prepared query called statement_cards"):
+        PreparedQuery("statement_cards", "statement_cards.sql", statement="", speaker="")
+
+
+def test_a_file_must_prepare_the_name_it_is_given(tmp_path, monkeypatch):
+    monkeypatch.setattr(prepared, "SQL_FOLDER", tmp_path)
+    (tmp_path / "fixed.sql").write_text("PREPARE fixed_name (bigint) AS SELECT $1")
+    with pytest.raises(ValueError, match="does not PREPARE"):
+        PreparedQuery("another_name", "fixed.sql")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_query_is_made_again_where_it_was_dropped_or_forgotten():
+    """The shared helper, through a query other than the permalink's: dropped from the
+    session (DISCARD ALL), it is prepared again; prepared, though the process lost track of
+    it, it is used."""
+    assert StatementTally.objects.count_of() == 0  # prepared here
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE tally_count")
+    make_statement()
+    assert StatementTally.objects.count_of() == 1
+    TALLY_COUNT.prepared_on.discard(connection.connection)  # still on the session
+    make_statement()
+    assert StatementTally.objects.count_of() == 2
+    assert connection.connection in TALLY_COUNT.prepared_on

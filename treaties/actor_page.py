@@ -62,10 +62,8 @@ def read_actor(slug: str) -> ActorRecord | None:
     prefetched(
         actor, "roles", joined(alias, roles, (Role, ROLE), organisation=(Actor, ORGANISATION))
     )
-    parties = joined(alias, parties, (TreatyParty, PARTY), treaty=(Treaty, TREATY))
-    prefetched(actor, "treatyparty_set", parties)
     return ActorRecord(
         actor=actor,
-        parties=parties,
+        parties=joined(alias, parties, (TreatyParty, PARTY), treaty=(Treaty, TREATY)),
         said=SpeakerSummary({(treaty, year): n for treaty, year, n in said or ()}),
     )

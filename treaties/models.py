@@ -38,7 +38,7 @@ def check(name: str, condition: Q) -> models.CheckConstraint:
 def within_owner(model) -> list:
     """model's order without its first key, the record its rows belong to, for a prefetch of
     one record's rows: ordering by that key joins the owner's table to sort by the owner's own
-    order (an actor's name, a treaty's signing date) for nothing."""
+    order (an actor's name) for nothing."""
     return model._meta.ordering[1:]
 
 
@@ -1008,9 +1008,9 @@ class StatementTallyQuerySet(models.QuerySet):
         )
 
     def count_of(self, *, speaker=None, treaty=None, topic=None, year=None) -> int:
-        """Published statements for these keys (see of()), from one indexed row. A prepared
-        query (treaties/prepared.py): asked on most pages, where the ORM's SQL for it cost
-        more than the database's reading of it."""
+        """Published statements for these keys (see of()), from one indexed row, whatever this
+        queryset's filters. A prepared query (treaties/prepared.py): asked on most pages, where
+        the ORM's SQL for it cost more than the database's reading of it."""
         keys = [_key(speaker), _key(treaty), _key(topic), year or 0]
         rows = TALLY_COUNT.execute(self.db, *(int(key) for key in keys))
         return rows[0][0] if rows else 0

@@ -24,8 +24,11 @@ from django.db import DatabaseError, connections
 from psycopg import sql
 
 SQL_FOLDER = Path(__file__).resolve().parent / "sql"
-# SQLSTATEs: "prepared statement does not exist", "cached plan must not change result type".
-MISSING, OUTDATED = "26000", "0A000"
+# SQLSTATEs: "prepared statement does not exist", "cached plan must not change result type",
+# "prepared statement already exists".
+MISSING, OUTDATED, EXISTS = "26000", "0A000", "42P05"
+# Every name in use: two queries of one name would each EXECUTE the other's statement.
+_names = set()
 
 
 class PreparedQuery:
@@ -33,8 +36,13 @@ class PreparedQuery:
     other parts filled in by format."""
 
     def __init__(self, name: str, file: str, **lists):
+        if name in _names:
+            raise ValueError(f"There is already a prepared query called {name}.")
+        _names.add(name)
         self.name = name
         self.statement = (SQL_FOLDER / file).read_text().format(name=name, **lists)
+        if f"PREPARE {name} (" not in self.statement:
+            raise ValueError(f"{file} does not PREPARE {{name}} (...).")
         # The connections (psycopg's, one a database session) it has been prepared on.
         self.prepared_on = weakref.WeakSet()
 
@@ -67,7 +75,13 @@ class PreparedQuery:
             return cursor.fetchall()
 
     def _prepare(self, cursor, raw):
-        cursor.execute(self.statement)
+        try:
+            cursor.execute(self.statement)
+        except DatabaseError as error:
+            # Prepared on this session already, by a request whose bookkeeping was lost: it
+            # is there to EXECUTE (only outside a transaction, which the error would spoil).
+            if getattr(error.__cause__, "sqlstate", None) != EXISTS or cursor.db.in_atomic_block:
+                raise
         self.prepared_on.add(raw)
 
 
@@ -91,6 +105,11 @@ def json_object(alias: str, fields) -> str:
     return f"json_build_object({pairs})"
 
 
+# Fields whose values JSON carries as text: made their type by the field. (No decimal: a JSON
+# number would come through a float.)
+NOT_JSON = {"DateField", "DateTimeField", "TimeField", "UUIDField"}
+
+
 def instance(alias, model, fields, values):
     """The model instance of a joined row's columns, or None for a row that was not there."""
     if values[0] is None:  # the id: every list of fields starts with it
@@ -103,8 +122,8 @@ def instances(alias, model, objects, fields=None):
     same fields (the others deferred), taken in the model's order; None for an object of a
     row that was not there (its id null: a LEFT JOIN's).
 
-    JSON has no dates: a value is made the field's type by the field (to_python), unless it is
-    text or a number already; fields, when given, name those of each object's keys to read."""
+    JSON has no dates: a date is made one by its field (to_python); text, numbers and booleans
+    are JSON's own. fields, when given, name those of each object's keys to read."""
     if not objects:
         return []
     if fields is None:
@@ -152,7 +171,3 @@ def prefetched(record, name, objects):
     queryset._result_cache = objects
     queryset._prefetch_done = True
     record.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
-
-
-# Fields whose values JSON carries as something else (a date as its ISO text).
-NOT_JSON = {"DateField", "DateTimeField", "TimeField", "DecimalField", "UUIDField"}

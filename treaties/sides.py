@@ -22,6 +22,7 @@ from .prepared import PreparedQuery, columns, fields_of, instance
 from .reference import reference_lists
 
 SPEAKERS_PER_PAGE = 12
+MAX_OFFSET = 2**63 - 1  # PostgreSQL's bigint
 STATEMENTS_PER_SPEAKER = 3
 
 
@@ -35,37 +36,50 @@ def statements_for(filters: dict):
 
 
 # The ids of the outer speaker's (actor's) latest statements on treaty $1 and/or topic $2, by
-# whether each is given, read from the index that serves them: a treaty's from TreatyStatement.
+# whether each is given (the query's name, the SQL), read from the index that serves them: a
+# treaty's from TreatyStatement.
 LATEST = {
-    (True, False): """
+    (True, False): (
+        "speakers_on_treaty",
+        """
         SELECT latest.statement_id FROM treaties_treatystatement latest
         WHERE latest.treaty_id = $1 AND latest.speaker_id = actor.id
         ORDER BY latest.date DESC, latest.statement_id DESC LIMIT {per_speaker}""",
-    (True, True): """
+    ),
+    (True, True): (
+        "speakers_on_treaty_topic",
+        """
         SELECT latest.statement_id FROM treaties_treatystatement latest
         JOIN treaties_statement_topics about ON about.statement_id = latest.statement_id
         WHERE latest.treaty_id = $1 AND latest.speaker_id = actor.id AND about.topic_id = $2
         ORDER BY latest.date DESC, latest.statement_id DESC LIMIT {per_speaker}""",
-    (False, True): """
+    ),
+    (False, True): (
+        "speakers_on_topic",
+        """
         SELECT latest.id FROM treaties_statement latest
         JOIN treaties_statement_topics about ON about.statement_id = latest.id
         WHERE latest.status = 'published' AND latest.speaker_id = actor.id
           AND about.topic_id = $2
         ORDER BY latest.date DESC, latest.id DESC LIMIT {per_speaker}""",
-    (False, False): """
+    ),
+    (False, False): (
+        "speakers",
+        """
         SELECT latest.id FROM treaties_statement latest
         WHERE latest.status = 'published' AND latest.speaker_id = actor.id
         ORDER BY latest.date DESC, latest.id DESC LIMIT {per_speaker}""",
+    ),
 }
 ACTOR = fields_of(Actor, ("id", "name", "slug", "kind", "country"))
 SPEAKERS = {
     shape: PreparedQuery(
-        "speakers_{}_{}".format(*(("treaty", "any")[not shape[0]], ("topic", "any")[not shape[1]])),
+        name,
         "speakers.sql",
         actor=columns("actor", ACTOR),
         latest=latest.format(per_speaker=STATEMENTS_PER_SPEAKER),
     )
-    for shape, latest in LATEST.items()
+    for shape, (name, latest) in LATEST.items()
 }
 
 
@@ -146,6 +160,8 @@ class _SpeakerRows:
 def sides_page(filters: dict, *, per_page: int = SPEAKERS_PER_PAGE) -> SidesPage:
     requested = filters.get("page")
     first = (requested - 1) * per_page if requested and requested > 0 else 0
+    if first > MAX_OFFSET:  # past any list: Paginator asks for the last page
+        first = 0
     rows = _SpeakerRows(filters, first, per_page)
     page = Paginator(rows, per_page).get_page(requested)
     speakers = {}

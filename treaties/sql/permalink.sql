@@ -7,7 +7,7 @@
 -- Each part is an index lookup of one statement's rows, whatever the size of the tables.
 -- $1: the statement's id; $2: whether a draft is shown (to editors). The lists are json, not
 -- jsonb: psycopg reads json into Python, where Django has it leave jsonb as text.
-PREPARE permalink (bigint, boolean) AS
+PREPARE {name} (bigint, boolean) AS
 SELECT
     {statement}, {speaker}, {source}, {outlet}, {role}, {organisation},
     {previous}, {next},

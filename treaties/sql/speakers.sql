@@ -21,7 +21,10 @@ LEFT JOIN LATERAL (
     ORDER BY tally.statements DESC, tally.latest DESC, tally.speaker_id
     LIMIT $3 OFFSET $4
 ) page ON true
--- Joined after the page is cut, so that the rows OFFSET skips are neither joined nor read
--- for their latest statements.
-LEFT JOIN treaties_actor actor ON actor.id = page.speaker_id
+-- Looked up after the page is cut, so that the rows OFFSET skips are neither read for their
+-- latest statements nor joined; by id for each row of the page (the LIMIT keeps PostgreSQL
+-- from making it a join, which it did by hashing every actor).
+LEFT JOIN LATERAL (
+    SELECT * FROM treaties_actor actor WHERE actor.id = page.speaker_id LIMIT 1
+) actor ON true
 ORDER BY page.statements DESC, page.latest DESC, page.speaker_id

@@ -1,7 +1,7 @@
 -- Statement cards by id, in no order: the columns a card shows of each statement, its
 -- speaker, source and outlet (treaties/cards.py fills them in from CARD_FIELDS), and the
 -- speaker's role on the day, named (roles.sql). $1: the statements' ids.
-PREPARE statement_cards (bigint[]) AS
+PREPARE {name} (bigint[]) AS
 SELECT
     {statement}, {speaker}, {source}, {outlet},
     role_on_the_day(statement.speaker_id, statement.date)

@@ -2,7 +2,7 @@
 -- states, and its signers with the people and states they name (treaties/treaty_page.py fills
 -- in the column lists from the models and builds the instances). Each list is an index lookup
 -- of one treaty's rows, in the order its model keeps. $1: the treaty's slug.
-PREPARE treaty_facts (text) AS
+PREPARE {name} (text) AS
 SELECT
     {treaty},
     (

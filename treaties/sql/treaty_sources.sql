@@ -5,7 +5,7 @@
 -- ORed in the WHERE clause PostgreSQL reads every source to test them.
 -- $1: the treaty's id. The limits are written in, so that the plan PostgreSQL keeps for the
 -- prepared statement knows them.
-PREPARE treaty_sources (bigint) AS
+PREPARE {name} (bigint) AS
 SELECT {source}, {outlet}
 FROM treaties_source source
 LEFT JOIN treaties_actor outlet ON outlet.id = source.outlet_id
