@@ -20,7 +20,7 @@ wrk and kernel together): the permalink's goal of 500 leaves 4 ms, a page's goal
 goal's budget less step 4 is what is left for the view, and so the most ORM queries a page can
 ask within its goal ("allowed"). Most of that cost is the ORM making the SQL and PostgreSQL
 planning it: a page that needs more reaches its goal only with fewer queries, or with SQL
-written once and prepared, as the permalink's (treaties/permalink.py); serving bytes already
+written once and prepared, as the busiest reads are (treaties/prepared.py); serving bytes already
 rendered would too, which is what nginx's cache does for anonymous readers (bench/scale.py).
 
     .venv/bin/python bench/ceiling.py                        (10,000 statements)
