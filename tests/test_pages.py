@@ -838,10 +838,10 @@ def page_urls(record):
 # Pinned so that a new query on a page is a decision, not an accident.
 EXPECTED_QUERIES = {
     "home": 7,  # counts from the tallies and the planner's estimates
-    # Its facts in one (treaties/treaty_page.py); its timeline's keys (statements, events),
-    # records (statement cards, events) and totals (statements, events); the speakers
+    # Its facts in one (treaties/treaty_page.py); its timeline's start with its totals in one
+    # (timeline.TREATY_START) and its records (statement cards, events); the speakers
     # (sql/speakers.sql) and their latest words; its recent sources.
-    "treaty": 10,
+    "treaty": 7,
     # Its record in one (treaties/actor_page.py), its statements' keys and cards, the
     # statements mentioning it, the events involving it.
     "actor": 5,

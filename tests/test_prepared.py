@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from tests.conftest import make_actor, make_event, make_source, make_statement, make_treaty
-from treaties import prepared
+from treaties import prepared, timeline
 from treaties.actor_page import read_actor
 from treaties.cards import statement_cards
 from treaties.models import (
@@ -370,3 +370,27 @@ def test_a_prepared_query_is_made_again_where_it_was_dropped_or_forgotten():
     make_statement()
     assert StatementTally.objects.count_of() == 2
     assert connection.connection in TALLY_COUNT.prepared_on
+
+
+@pytest.mark.parametrize("order", ["newest", "oldest"])
+def test_a_treatys_timeline_starts_as_the_orm_would_start_it(order):
+    treaty, other = make_treaty(), make_treaty()
+    day = datetime.date(2022, 11, 1)
+    for n in range(14):  # several a day, statements and events alike, some drafts
+        date = day + datetime.timedelta(days=n % 5)
+        status = Status.DRAFT if n % 6 == 5 else Status.PUBLISHED
+        make_statement(treaties=[treaty] if n % 7 else [other], date=date, status=status)
+        if n % 2:
+            make_event(treaties=[treaty], date=date, status=status)
+    for _ in range(3):  # days that a page can end in the middle of, at either end
+        make_statement(treaties=[treaty], date=day + datetime.timedelta(days=10))
+        make_event(treaties=[treaty], date=day + datetime.timedelta(days=9))
+        make_event(treaties=[treaty], date=day - datetime.timedelta(days=1))
+    filters = {"treaty": treaty, "order": order}
+    for limit in (*range(1, 12), 100):  # cut anywhere, through days too
+        keys, counted = timeline._treaty_start(filters, limit)
+        assert keys == timeline.merged_keys(filters, None, limit)
+        assert counted == timeline.total(filters)
+    assert {key.kind for key in keys} == {timeline.STATEMENT, timeline.EVENT}
+    assert timeline._treaty_start({"treaty": other, "order": order}, 5)[1] == 2
+    assert timeline._treaty_start({"treaty": make_treaty(), "order": order}, 5) == ([], 0)

@@ -13,11 +13,13 @@ order. The number of queries per page is the same whatever the tables hold.
 import datetime
 from dataclasses import dataclass
 
+from django.db import router
 from django.db.models import Q
 
 from .cards import statement_cards
 from .dates import DatePrecision
 from .models import Event, Statement, StatementTally, TreatyStatement
+from .prepared import PreparedQuery
 
 PER_PAGE = 25
 STATEMENT, EVENT = "statement", "event"
@@ -133,12 +135,41 @@ def merged_keys(filters: dict, cursor: Cursor | None, limit: int) -> list[Cursor
         keys += _branch(queryset, pk_field, STATEMENT, cursor, limit, oldest_first)
     if filters.get("kind") != "statements":
         keys += _branch(events_for(filters), "id", EVENT, cursor, limit, oldest_first)
+    return _in_order(keys, oldest_first)[:limit]
+
+
+def _in_order(keys: list[Cursor], oldest_first: bool) -> list[Cursor]:
     if oldest_first:
-        keys.sort(key=lambda key: (key.date, key.kind, key.pk))
-    else:
-        # Newest first, but within a day events still come first and ids go down.
-        keys.sort(key=lambda key: (-key.date.toordinal(), key.kind, -key.pk))
-    return keys[:limit]
+        return sorted(keys, key=lambda key: (key.date, key.kind, key.pk))
+    # Newest first, but within a day events still come first and ids go down.
+    return sorted(keys, key=lambda key: (-key.date.toordinal(), key.kind, -key.pk))
+
+
+# The start of a treaty's timeline with its totals, in one prepared query (treaty pages, and
+# the timeline of one treaty): through the ORM, four queries whose SQL cost more to make than
+# to run. Newest first, then oldest.
+TREATY_START = {
+    oldest_first: PreparedQuery(
+        f"treaty_timeline_{'oldest' if oldest_first else 'newest'}",
+        "treaty_timeline.sql",
+        direction="ASC" if oldest_first else "DESC",
+        events_counted=EVENTS_COUNTED,
+    )
+    for oldest_first in (False, True)
+}
+# Filters that narrow a treaty's timeline: without them, it can start from TREATY_START.
+NARROWING = ("actor", "source", "topic", "kind", "from", "to")
+
+
+def _treaty_start(filters: dict, limit: int) -> tuple[list[Cursor], int]:
+    """The first `limit` entries of a treaty's timeline, as cursors, and how many there are."""
+    oldest_first = filters.get("order") == "oldest"
+    rows = TREATY_START[oldest_first].execute(
+        router.db_for_read(TreatyStatement), filters["treaty"].pk, limit
+    )
+    keys = [Cursor(date, kind, pk) for kind, date, pk, _, _ in rows if kind is not None]
+    _, _, _, statements, events = rows[0]
+    return _in_order(keys, oldest_first)[:limit], (statements or 0) + events
 
 
 def total(filters: dict) -> int | None:
@@ -196,7 +227,11 @@ def _group_key(record):
 def timeline_page(
     filters: dict, *, cursor: Cursor | None = None, per_page: int = PER_PAGE, count=True
 ) -> TimelinePage:
-    keys = merged_keys(filters, cursor, per_page + 1)
+    counted = None
+    if cursor is None and filters.get("treaty") and not any(map(filters.get, NARROWING)):
+        keys, counted = _treaty_start(filters, per_page + 1)
+    else:
+        keys = merged_keys(filters, cursor, per_page + 1)
     next_cursor = keys[per_page - 1] if len(keys) > per_page else None
     keys = keys[:per_page]
 
@@ -237,7 +272,7 @@ def timeline_page(
         entries=entries,
         cursor=cursor,
         next_cursor=next_cursor,
-        total=total(filters) if count else None,
+        total=(total(filters) if counted is None else counted) if count else None,
     )
 
 
