@@ -5,7 +5,10 @@ Through the ORM, making a query's SQL costs more Python than the database spends
 subqueries), against 0.1-0.3 ms of Python for the same SQL through a cursor. PostgreSQL, in
 turn, can take longer to plan a many-join query than to run it. A query here is an SQL
 PREPARE, made on a connection the first time it is asked for there and EXECUTEd by name after
-that: its SQL is made once a process, and planned once a connection.
+that: its SQL is made once a process, and planned once a connection where PostgreSQL keeps
+its generic plan. (It keeps planning each EXECUTE where a generic plan would cost more, as
+with a LIMIT given as a parameter; a value known at import, such as a page size, is written
+into the SQL instead.)
 
 A prepared statement lasts as long as its connection (CONN_MAX_AGE), through rollbacks; it is
 made again where it was dropped (DISCARD ALL) or a migration changed a column it reads. A
