@@ -386,6 +386,9 @@ def test_a_treatys_timeline_starts_as_the_orm_would_start_it(order):
         make_statement(treaties=[treaty], date=day + datetime.timedelta(days=10))
         make_event(treaties=[treaty], date=day + datetime.timedelta(days=9))
         make_event(treaties=[treaty], date=day - datetime.timedelta(days=1))
+    for _ in range(2):  # each kind alone at each end, two a day, in other years
+        make_event(treaties=[treaty], date=datetime.date(2023, 6, 1))
+        make_statement(treaties=[treaty], date=datetime.date(2021, 6, 1))
     filters = {"treaty": treaty, "order": order}
     for limit in (*range(1, 12), 100):  # cut anywhere, through days too
         keys, counted = timeline._treaty_start(filters, limit)
@@ -394,3 +397,30 @@ def test_a_treatys_timeline_starts_as_the_orm_would_start_it(order):
     assert {key.kind for key in keys} == {timeline.STATEMENT, timeline.EVENT}
     assert timeline._treaty_start({"treaty": other, "order": order}, 5)[1] == 2
     assert timeline._treaty_start({"treaty": make_treaty(), "order": order}, 5) == ([], 0)
+
+
+@pytest.mark.parametrize(
+    "narrowing", ["actor", "source", "topic", "kind", "from", "to", "anything added later"]
+)
+def test_only_a_treaty_alone_starts_from_the_prepared_query(narrowing, monkeypatch):
+    treaty = make_treaty()
+    make_statement(treaties=[treaty])
+    started = []
+    monkeypatch.setattr(timeline, "_treaty_start", lambda *args: started.append(args) or ([], 0))
+    timeline.timeline_page({"treaty": treaty, "order": "oldest"})
+    assert len(started) == 1
+    timeline.timeline_page({"treaty": treaty, "kind": "", "to": None})  # empty: not asked
+    assert len(started) == 2
+    value = {
+        "actor": make_actor(),
+        "source": make_source(),
+        "topic": Topic.objects.create(name="Topic", slug="topic"),
+        "kind": "events",
+        "from": datetime.date(2020, 1, 1),
+        "to": datetime.date(2030, 1, 1),
+    }.get(narrowing, "a value")
+    page = timeline.timeline_page({"treaty": treaty, narrowing: value}, count=False)
+    assert len(started) == 2 and page.total is None
+    cursor = timeline.Cursor(datetime.date(2030, 1, 1), timeline.STATEMENT, 1)
+    timeline.timeline_page({"treaty": treaty}, cursor=cursor)
+    assert len(started) == 2

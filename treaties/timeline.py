@@ -147,29 +147,36 @@ def _in_order(keys: list[Cursor], oldest_first: bool) -> list[Cursor]:
 
 # The start of a treaty's timeline with its totals, in one prepared query (treaty pages, and
 # the timeline of one treaty): through the ORM, four queries whose SQL cost more to make than
-# to run. Newest first, then oldest.
+# to run.
 TREATY_START = {
-    oldest_first: PreparedQuery(
-        f"treaty_timeline_{'oldest' if oldest_first else 'newest'}",
+    order: PreparedQuery(
+        f"treaty_timeline_{order}",
         "treaty_timeline.sql",
-        direction="ASC" if oldest_first else "DESC",
+        direction={"newest": "DESC", "oldest": "ASC"}[order],
         events_counted=EVENTS_COUNTED,
     )
-    for oldest_first in (False, True)
+    for order in ("newest", "oldest")
 }
-# Filters that narrow a treaty's timeline: without them, it can start from TREATY_START.
-NARROWING = ("actor", "source", "topic", "kind", "from", "to")
+# The only filters a timeline may have to start from TREATY_START: a filter added later
+# narrows it, and so takes merged_keys() until the query knows it.
+TREATY_ALONE = {"treaty", "order"}
+
+
+def _starts_a_treaty(filters: dict, cursor: Cursor | None) -> bool:
+    asked = {name for name, value in filters.items() if value}
+    return cursor is None and "treaty" in asked and asked <= TREATY_ALONE
 
 
 def _treaty_start(filters: dict, limit: int) -> tuple[list[Cursor], int]:
-    """The first `limit` entries of a treaty's timeline, as cursors, and how many there are."""
-    oldest_first = filters.get("order") == "oldest"
-    rows = TREATY_START[oldest_first].execute(
+    """The first `limit` entries of a treaty's timeline, as cursors, and how many there are
+    (as total() counts them)."""
+    order = "oldest" if filters.get("order") == "oldest" else "newest"
+    rows = TREATY_START[order].execute(
         router.db_for_read(TreatyStatement), filters["treaty"].pk, limit
     )
     keys = [Cursor(date, kind, pk) for kind, date, pk, _, _ in rows if kind is not None]
     _, _, _, statements, events = rows[0]
-    return _in_order(keys, oldest_first)[:limit], (statements or 0) + events
+    return _in_order(keys, order == "oldest")[:limit], (statements or 0) + events
 
 
 def total(filters: dict) -> int | None:
@@ -228,7 +235,7 @@ def timeline_page(
     filters: dict, *, cursor: Cursor | None = None, per_page: int = PER_PAGE, count=True
 ) -> TimelinePage:
     counted = None
-    if cursor is None and filters.get("treaty") and not any(map(filters.get, NARROWING)):
+    if _starts_a_treaty(filters, cursor):
         keys, counted = _treaty_start(filters, per_page + 1)
     else:
         keys = merged_keys(filters, cursor, per_page + 1)
@@ -251,6 +258,11 @@ def timeline_page(
         else {},
     }
 
+    if not count:
+        counted = None
+    elif counted is None:
+        counted = total(filters)
+
     entries = []
     # A page that continues a month does not repeat its heading.
     last_key = (cursor.date.year, cursor.date.month) if cursor else None
@@ -272,7 +284,7 @@ def timeline_page(
         entries=entries,
         cursor=cursor,
         next_cursor=next_cursor,
-        total=(total(filters) if counted is None else counted) if count else None,
+        total=counted,
     )
 
 

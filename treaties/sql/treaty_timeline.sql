@@ -1,9 +1,10 @@
--- The start of a treaty's timeline, {direction} first: the first $2 of its published
--- statements (from TreatyStatement) and of its published events, each from an index in
--- timeline order, with its totals (its statements from the summary, its events counted up to
--- {events_counted}): what merged_keys() and total() ask in four queries for a treaty alone,
--- without a cursor (treaties/timeline.py merges the two short lists). One row with the totals
--- and no entry where there are none. $1: the treaty's id; $2: how many of each kind.
+-- The start of a treaty's timeline, newest first (DESC) or oldest first (ASC): the first $2
+-- of its published statements (from TreatyStatement's index in timeline order) and of its
+-- published events, with its totals (its statements from the summary, its events counted up
+-- to the limit total() counts to): what merged_keys() and total() ask in four queries for a
+-- treaty alone, without a cursor (treaties/timeline.py merges the two short lists). One row
+-- with the totals and no entry where there are none. $1: the treaty's id; $2: how many of
+-- each kind.
 PREPARE {name} (bigint, bigint) AS
 SELECT entries.kind, entries.date, entries.id, totals.statements, totals.events
 FROM (
