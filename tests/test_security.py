@@ -324,3 +324,13 @@ def test_every_kind_of_url_carries_the_security_headers(client, settings):
             policy = {part.strip() for part in response["Content-Security-Policy"].split(";")}
             assert policy >= CSP_DIRECTIVES, (path, policy)
             assert not response.cookies, path
+
+
+@pytest.mark.django_db
+def test_a_request_for_a_host_this_site_does_not_serve_is_a_bad_request(client, settings):
+    # Scanners send any Host; the 400 page must not ask for it again (that was a 500).
+    settings.ALLOWED_HOSTS = ["armscontrol.example"]
+    response = client.get("/", headers={"host": "elsewhere.example"})
+    assert response.status_code == 400
+    assert "elsewhere.example" not in response.content.decode()
+    assert client.get("/", headers={"host": "armscontrol.example"}).status_code == 200

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 
 from .links import addresses
 
@@ -7,9 +8,15 @@ def site(request):
     """The site's name for titles and citations, the page's canonical URL (its path without
     the query string, so filtered and paginated views of one page point search engines at
     it), and the addresses of the site's sections."""
+    try:
+        canonical_url = request.build_absolute_uri(request.path)
+    except DisallowedHost:
+        # The 400 page of a request for a host this site does not serve: asking for the host
+        # again would make it a 500.
+        canonical_url = request.path
     return {
         "site_name": settings.SITE_NAME,
-        "canonical_url": request.build_absolute_uri(request.path),
+        "canonical_url": canonical_url,
         "site_urls": SiteUrls(),
     }
 
