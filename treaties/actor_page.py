@@ -10,7 +10,15 @@ import dataclasses
 
 from django.db import router
 
-from .models import Actor, ActorAlias, Role, SpeakerSummary, Treaty, TreatyParty
+from .models import (
+    ACTOR_LINK_FIELDS,
+    Actor,
+    ActorAlias,
+    Role,
+    SpeakerSummary,
+    Treaty,
+    TreatyParty,
+)
 from .prepared import (
     PreparedQuery,
     columns,
@@ -23,8 +31,8 @@ from .prepared import (
 )
 
 ACTOR = fields_of(Actor)
-# What the page shows of a role's organisation, and of a treaty it is party to: a link.
-ORGANISATION = fields_of(Actor, ("id", "name", "slug", "kind", "country"))
+ORGANISATION = fields_of(Actor, ACTOR_LINK_FIELDS)
+# What the page shows of a treaty it is party to: a link.
 TREATY = fields_of(Treaty, ("id", "name", "short_name", "slug"))
 ALIAS, ROLE, PARTY = fields_of(ActorAlias), fields_of(Role), fields_of(TreatyParty)
 

@@ -634,6 +634,10 @@ class Setting(models.TextChoices):
     OTHER = "other", "other"
 
 
+# The fields of an actor a page only names and links to (a party's state, a signer, a role's
+# organisation, a speaker in who said what), with the kind and country that label it.
+ACTOR_LINK_FIELDS = ("id", "name", "slug", "kind", "country")
+
 # The fields a statement card reads (templates/treaties/includes/statement_card.html), of
 # the statement, its speaker, its source and the source's outlet: with their keys, some
 # twenty columns a row. Whole records are some fifty, timestamps and search documents

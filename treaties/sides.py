@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.db import router
 
 from .cards import statement_cards
-from .models import Actor, Statement, StatementTally
+from .models import ACTOR_LINK_FIELDS, Actor, Statement, StatementTally
 from .prepared import PreparedQuery, columns, fields_of, instance
 from .reference import reference_lists
 
@@ -71,7 +71,7 @@ LATEST = {
         ORDER BY latest.date DESC, latest.id DESC LIMIT {per_speaker}""",
     ),
 }
-ACTOR = fields_of(Actor, ("id", "name", "slug", "kind", "country"))
+ACTOR = fields_of(Actor, ACTOR_LINK_FIELDS)
 SPEAKERS = {
     shape: PreparedQuery(
         name,

@@ -9,7 +9,15 @@ sql/treaty_sources.sql) and prepared once a connection (treaties/prepared.py).
 
 from django.db import router
 
-from .models import Actor, Source, Treaty, TreatyLimit, TreatyParty, TreatySigner
+from .models import (
+    ACTOR_LINK_FIELDS,
+    Actor,
+    Source,
+    Treaty,
+    TreatyLimit,
+    TreatyParty,
+    TreatySigner,
+)
 from .prepared import (
     PreparedQuery,
     columns,
@@ -23,8 +31,7 @@ from .prepared import (
 
 TREATY = fields_of(Treaty)
 SOURCE, OUTLET = fields_of(Source), fields_of(Actor)
-# What the facts show of a party's state and a signer's person and state: a link.
-NAMED = fields_of(Actor, ("id", "name", "slug", "kind", "country"))
+NAMED = fields_of(Actor, ACTOR_LINK_FIELDS)
 LIMIT, PARTY, SIGNER = fields_of(TreatyLimit), fields_of(TreatyParty), fields_of(TreatySigner)
 
 FACTS = PreparedQuery(
